@@ -1,0 +1,1 @@
+//! Lossless, BuildKit-faithful Dockerfile syntax layer.
