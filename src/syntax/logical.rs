@@ -1,0 +1,138 @@
+//! BuildKit's "logical line": the physical lines of one instruction joined the
+//! way BuildKit joins them (continuation characters, comment lines and empty
+//! lines dropped), with a map back to the original bytes.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::span::Span;
+
+/// One contiguous piece of the original text that is part of a logical line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Segment {
+    /// Offset of this piece within the logical text.
+    logical: usize,
+    /// Offset of this piece within the original source.
+    original: usize,
+    len: usize,
+}
+
+/// The text BuildKit parses for one instruction, and where each byte of it came
+/// from. Borrowed from the source when the instruction fits on one line.
+#[derive(Clone, Debug)]
+pub struct LogicalLine<'s> {
+    text: Cow<'s, str>,
+    segments: Vec<Segment>,
+}
+
+impl<'s> LogicalLine<'s> {
+    /// Joins the given original ranges, in order.
+    pub(crate) fn from_pieces(source: &'s str, pieces: &[Range<usize>]) -> Self {
+        let mut segments = Vec::with_capacity(pieces.len());
+        let mut logical = 0;
+        for piece in pieces {
+            if piece.is_empty() {
+                continue;
+            }
+            segments.push(Segment {
+                logical,
+                original: piece.start,
+                len: piece.len(),
+            });
+            logical += piece.len();
+        }
+        let text = match segments.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => Cow::Borrowed(&source[one.original..one.original + one.len]),
+            many => {
+                let mut joined = String::with_capacity(logical);
+                for s in many {
+                    joined.push_str(&source[s.original..s.original + s.len]);
+                }
+                Cow::Owned(joined)
+            }
+        };
+        if segments.is_empty() {
+            // Keep one empty anchor so offsets still map somewhere sensible.
+            let at = pieces.first().map_or(0, |p| p.start);
+            segments.push(Segment {
+                logical: 0,
+                original: at,
+                len: 0,
+            });
+        }
+        LogicalLine { text, segments }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// A slice of the logical text, borrowed from the source where possible.
+    pub(crate) fn slice(&self, range: Range<usize>) -> Cow<'s, str> {
+        match &self.text {
+            Cow::Borrowed(s) => Cow::Borrowed(&s[range]),
+            Cow::Owned(s) => Cow::Owned(s[range].to_owned()),
+        }
+    }
+
+    /// Original offset of the logical byte at `offset` (a start position).
+    fn start_of(&self, offset: usize) -> usize {
+        let i = self
+            .segments
+            .partition_point(|s| s.logical + s.len <= offset)
+            .min(self.segments.len() - 1);
+        let s = self.segments[i];
+        s.original + offset.saturating_sub(s.logical).min(s.len)
+    }
+
+    /// Original offset just after the logical byte before `offset` (an end position).
+    fn end_of(&self, offset: usize) -> usize {
+        let i = self.segments.partition_point(|s| s.logical < offset);
+        let s = self.segments[i.saturating_sub(1)];
+        s.original + (offset - s.logical.min(offset)).min(s.len)
+    }
+
+    /// The original span that a logical range covers. A range that crosses a line
+    /// continuation covers the continuation bytes too.
+    pub fn span(&self, range: Range<usize>) -> Span {
+        if range.is_empty() {
+            let at = self.start_of(range.start);
+            return Span::new(at, at);
+        }
+        Span::new(self.start_of(range.start), self.end_of(range.end))
+    }
+
+    /// True when the logical text is one contiguous piece of the source.
+    pub fn is_contiguous(&self) -> bool {
+        self.segments.len() == 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_ranges_across_continuations() {
+        let src = "RUN a \\\n  b\n";
+        let line = LogicalLine::from_pieces(src, &[0..6, 8..11]);
+        assert_eq!(line.as_str(), "RUN a   b");
+        assert_eq!(line.span(0..3), Span::new(0, 3));
+        assert_eq!(line.span(8..9), Span::new(10, 11));
+        // "a   b" crosses the continuation.
+        let s = line.span(4..9);
+        assert_eq!(&src[s.start..s.end], "a \\\n  b");
+        // A range that ends exactly at a segment boundary stays in the first piece.
+        assert_eq!(line.span(4..6), Span::new(4, 6));
+        assert_eq!(line.span(6..6), Span::new(8, 8));
+    }
+
+    #[test]
+    fn single_piece_borrows() {
+        let src = "FROM x";
+        let line = LogicalLine::from_pieces(src, &[0..6]);
+        assert!(matches!(line.slice(5..6), Cow::Borrowed("x")));
+        assert!(line.is_contiguous());
+    }
+}

@@ -1,0 +1,198 @@
+//! Differential test against BuildKit's own parser (the PyPI package
+//! `dockerfile` wraps its Go code): over every Dockerfile in the corpus, the
+//! instruction keywords, start and end lines and heredoc bodies must agree, and
+//! a file must be rejected exactly when BuildKit rejects it.
+//!
+//! Also checks, over the same files, that the spans tile the source: the
+//! instruction spans are in order, in bounds and on character boundaries, and
+//! the gaps between them plus the spans give back the input byte for byte.
+
+mod support;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use dfix::syntax;
+use serde::Deserialize;
+use support::{corpus_dir, files_under, prerequisite};
+
+#[derive(Deserialize)]
+struct Reference {
+    file: String,
+    ok: bool,
+    #[serde(default)]
+    instructions: Vec<(String, usize, usize, Vec<String>)>,
+    #[serde(default)]
+    error: String,
+}
+
+/// The Python interpreter that has the `dockerfile` package.
+fn reference_python() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("DFIX_REFERENCE_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    candidates.into_iter().flatten().find(|python| {
+        Command::new(python)
+            .args(["-c", "import dockerfile"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+fn reference_parse(python: &Path, files: &[PathBuf]) -> Vec<Reference> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/buildkit_parse.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run the reference parser");
+    let mut stdin = child.stdin.take().unwrap();
+    let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
+    let writer = std::thread::spawn(move || stdin.write_all(list.as_bytes()).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(output.status.success(), "reference parser failed");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// Differences we accept: (file suffix, how our answer starts, why).
+const ACCEPTED: &[(&str, &str, &str)] = &[(
+    "wixb50/Development-Notes/Dockerfile.0",
+    "we reject (line 1, column 2: not valid UTF-8)",
+    "its comments are GBK-encoded; dfix edits only text it can keep byte-exact as UTF-8, \
+     and says so with a line and column instead of guessing an encoding",
+)];
+
+fn corpus_files() -> Vec<PathBuf> {
+    let root = corpus_dir();
+    let mut files = files_under(&root.join("real"));
+    files.extend(files_under(&root.join("buildkit")));
+    files.extend(files_under(&root.join("antipatterns")));
+    files.retain(|f| f.file_name().is_some_and(|n| n != "result"));
+    files
+}
+
+#[test]
+fn agrees_with_buildkit_on_every_corpus_file() {
+    let Some(python) = reference_python() else {
+        prerequisite(false, "a Python venv with the `dockerfile` package (.venv, see .ci/run)");
+        return;
+    };
+    if !prerequisite(corpus_dir().join("real").is_dir(), "the corpus (../shared/corpus)") {
+        return;
+    }
+    let files = corpus_files();
+    let reference = reference_parse(&python, &files);
+    assert_eq!(reference.len(), files.len());
+    let mut disagreements = Vec::new();
+    let mut instructions = 0;
+    for want in &reference {
+        let bytes = std::fs::read(&want.file).unwrap();
+        let got = syntax::parse_bytes(&bytes);
+        let problem = match (&got, want.ok) {
+            (Err(e), true) => Some(format!("we reject ({e}), BuildKit accepts")),
+            (Ok(_), false) => Some(format!("we accept, BuildKit rejects ({})", want.error)),
+            (Err(_), false) => None,
+            (Ok(parsed), true) => {
+                let ours: Vec<(String, usize, usize, Vec<String>)> = parsed
+                    .instructions
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.keyword_text(parsed.source).to_uppercase(),
+                            i.start_line,
+                            i.end_line,
+                            i.heredocs
+                                .iter()
+                                .map(|h| h.body.text(parsed.source).to_owned())
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                let theirs: Vec<_> = want
+                    .instructions
+                    .iter()
+                    .map(|(k, s, e, h)| (k.to_uppercase(), *s, *e, h.clone()))
+                    .collect();
+                instructions += theirs.len();
+                (ours != theirs).then(|| {
+                    let first = ours
+                        .iter()
+                        .zip(&theirs)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(ours.len().min(theirs.len()));
+                    format!(
+                        "first difference at instruction {first}: ours {:?}, BuildKit {:?}",
+                        ours.get(first),
+                        theirs.get(first)
+                    )
+                })
+            }
+        };
+        if let Some(problem) = problem {
+            let accepted = ACCEPTED
+                .iter()
+                .any(|(f, answer, _)| want.file.ends_with(f) && problem.starts_with(answer));
+            if !accepted {
+                disagreements.push(format!("{}: {problem}", want.file));
+            }
+        }
+    }
+    eprintln!(
+        "compared {} files, {instructions} instructions, with BuildKit's parser",
+        files.len()
+    );
+    assert!(files.len() > 5_900, "the whole corpus is compared");
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+#[test]
+fn spans_tile_every_corpus_file() {
+    if !prerequisite(corpus_dir().join("real").is_dir(), "the corpus (../shared/corpus)") {
+        return;
+    }
+    let mut parsed_files = 0;
+    for file in corpus_files() {
+        let bytes = std::fs::read(&file).unwrap();
+        let Ok(parsed) = syntax::parse_bytes(&bytes) else {
+            continue;
+        };
+        parsed_files += 1;
+        let source = parsed.source;
+        let mut rebuilt = String::with_capacity(source.len());
+        let mut at = 0;
+        for ins in &parsed.instructions {
+            assert!(ins.span.start >= at, "{}: spans overlap", file.display());
+            assert!(source.is_char_boundary(ins.span.start) && source.is_char_boundary(ins.span.end));
+            rebuilt.push_str(&source[at..ins.span.start]);
+            rebuilt.push_str(ins.span.text(source));
+            at = ins.span.end;
+            for inner in ins
+                .flags
+                .iter()
+                .map(|f| f.span)
+                .chain([ins.keyword_span, ins.args_span])
+                .chain(ins.heredocs.iter().flat_map(|h| [h.word, h.body, h.terminator]))
+            {
+                assert!(ins.span.contains(inner), "{}: a part lies outside its instruction", file.display());
+                assert!(source.is_char_boundary(inner.start) && source.is_char_boundary(inner.end));
+            }
+        }
+        rebuilt.push_str(&source[at..]);
+        assert_eq!(rebuilt, source, "{}", file.display());
+    }
+    assert!(parsed_files > 5_700);
+}
