@@ -78,7 +78,11 @@ fn testfiles_match_buildkit_dumps() {
             .iter()
             .map(|i| format!("({})", dump(parsed.source, i)))
             .collect();
-        let want: Vec<&str> = expected.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let want: Vec<&str> = expected
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         if got != want {
             failures.push(format!(
                 "{}:\n  want: {want:#?}\n  got:  {got:#?}",

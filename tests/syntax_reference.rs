@@ -83,10 +83,16 @@ fn corpus_files() -> Vec<PathBuf> {
 #[test]
 fn agrees_with_buildkit_on_every_corpus_file() {
     let Some(python) = reference_python() else {
-        prerequisite(false, "a Python venv with the `dockerfile` package (.venv, see .ci/run)");
+        prerequisite(
+            false,
+            "a Python venv with the `dockerfile` package (.venv, see .ci/run)",
+        );
         return;
     };
-    if !prerequisite(corpus_dir().join("real").is_dir(), "the corpus (../shared/corpus)") {
+    if !prerequisite(
+        corpus_dir().join("real").is_dir(),
+        "the corpus (../shared/corpus)",
+    ) {
         return;
     }
     let files = corpus_files();
@@ -161,7 +167,10 @@ fn agrees_with_buildkit_on_every_corpus_file() {
 
 #[test]
 fn spans_tile_every_corpus_file() {
-    if !prerequisite(corpus_dir().join("real").is_dir(), "the corpus (../shared/corpus)") {
+    if !prerequisite(
+        corpus_dir().join("real").is_dir(),
+        "the corpus (../shared/corpus)",
+    ) {
         return;
     }
     let mut parsed_files = 0;
@@ -176,7 +185,9 @@ fn spans_tile_every_corpus_file() {
         let mut at = 0;
         for ins in &parsed.instructions {
             assert!(ins.span.start >= at, "{}: spans overlap", file.display());
-            assert!(source.is_char_boundary(ins.span.start) && source.is_char_boundary(ins.span.end));
+            assert!(
+                source.is_char_boundary(ins.span.start) && source.is_char_boundary(ins.span.end)
+            );
             rebuilt.push_str(&source[at..ins.span.start]);
             rebuilt.push_str(ins.span.text(source));
             at = ins.span.end;
@@ -185,9 +196,17 @@ fn spans_tile_every_corpus_file() {
                 .iter()
                 .map(|f| f.span)
                 .chain([ins.keyword_span, ins.args_span])
-                .chain(ins.heredocs.iter().flat_map(|h| [h.word, h.body, h.terminator]))
+                .chain(
+                    ins.heredocs
+                        .iter()
+                        .flat_map(|h| [h.word, h.body, h.terminator]),
+                )
             {
-                assert!(ins.span.contains(inner), "{}: a part lies outside its instruction", file.display());
+                assert!(
+                    ins.span.contains(inner),
+                    "{}: a part lies outside its instruction",
+                    file.display()
+                );
                 assert!(source.is_char_boundary(inner.start) && source.is_char_boundary(inner.end));
             }
         }

@@ -61,7 +61,9 @@ impl fmt::Display for SyntaxErrorKind {
             SyntaxErrorKind::InvalidHeredocWord(word) => {
                 write!(f, "cannot read heredoc word '{word}'")
             }
-            SyntaxErrorKind::MissingValue(keyword) => write!(f, "{keyword} must have two arguments"),
+            SyntaxErrorKind::MissingValue(keyword) => {
+                write!(f, "{keyword} must have two arguments")
+            }
             SyntaxErrorKind::MissingEquals => {
                 write!(f, "a word has no '='; must be of the form name=value")
             }

@@ -89,7 +89,10 @@ mod tests {
             names("COPY <<A <<B /dest"),
             [("A".into(), 0, false, true), ("B".into(), 0, false, true)]
         );
-        assert_eq!(names("RUN <<'one two'"), [("one two".into(), 0, false, false)]);
+        assert_eq!(
+            names("RUN <<'one two'"),
+            [("one two".into(), 0, false, false)]
+        );
     }
 
     #[test]

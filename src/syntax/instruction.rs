@@ -5,9 +5,7 @@ use std::ops::Range;
 
 use super::json::{parse_json_args, JsonArgs};
 use super::logical::LogicalLine;
-use super::words::{
-    is_ascii_space, is_separator, parse_words, split_whitespace, trim_space,
-};
+use super::words::{is_ascii_space, is_separator, parse_words, split_whitespace, trim_space};
 use super::{Arg, Args, Flag, Instruction, KeyValue, Keyword, Span, SyntaxErrorKind};
 
 /// An error and the logical offset it belongs to.
@@ -198,7 +196,10 @@ fn dispatch<'s>(
                 let inner = Instruction {
                     keyword: parts.keyword,
                     keyword_span: line.span(parts.keyword_range.clone()),
-                    span: line.span(parts.keyword_range.start..parts.args_range.end.max(parts.keyword_range.end)),
+                    span: line.span(
+                        parts.keyword_range.start
+                            ..parts.args_range.end.max(parts.keyword_range.end),
+                    ),
                     start_line: 0,
                     end_line: 0,
                     flags: parts.flags,

@@ -90,6 +90,9 @@ mod tests {
         assert!(matches!(parse_json_args("[\"a\"", 0..4), JsonArgs::NotJson));
         assert!(matches!(parse_json_args("echo [", 0..6), JsonArgs::NotJson));
         let t = r#"["a", ["b"]]"#;
-        assert!(matches!(parse_json_args(t, 0..t.len()), JsonArgs::NotStrings));
+        assert!(matches!(
+            parse_json_args(t, 0..t.len()),
+            JsonArgs::NotStrings
+        ));
     }
 }

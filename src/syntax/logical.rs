@@ -22,13 +22,17 @@ struct Segment {
 #[derive(Clone, Debug)]
 pub struct LogicalLine<'s> {
     text: Cow<'s, str>,
-    segments: Vec<Segment>,
+    /// The first piece; most instructions have no other, and then no
+    /// allocation is needed for the map.
+    first: Segment,
+    /// The pieces after the first.
+    rest: Vec<Segment>,
 }
 
 impl<'s> LogicalLine<'s> {
     /// Joins the given original ranges, in order.
     pub(crate) fn from_pieces(source: &'s str, pieces: &[Range<usize>]) -> Self {
-        let mut segments = Vec::with_capacity(pieces.len());
+        let mut segments = Vec::with_capacity(pieces.len().saturating_sub(1));
         let mut logical = 0;
         for piece in pieces {
             if piece.is_empty() {
@@ -52,16 +56,33 @@ impl<'s> LogicalLine<'s> {
                 Cow::Owned(joined)
             }
         };
-        if segments.is_empty() {
-            // Keep one empty anchor so offsets still map somewhere sensible.
-            let at = pieces.first().map_or(0, |p| p.start);
-            segments.push(Segment {
+        let first = if segments.is_empty() {
+            // An empty anchor, so offsets still map somewhere sensible.
+            Segment {
                 logical: 0,
-                original: at,
+                original: pieces.first().map_or(0, |p| p.start),
                 len: 0,
-            });
+            }
+        } else {
+            segments.remove(0)
+        };
+        LogicalLine {
+            text,
+            first,
+            rest: segments,
         }
-        LogicalLine { text, segments }
+    }
+
+    fn segment(&self, i: usize) -> Segment {
+        if i == 0 {
+            self.first
+        } else {
+            self.rest[i - 1]
+        }
+    }
+
+    fn segment_count(&self) -> usize {
+        1 + self.rest.len()
     }
 
     pub fn as_str(&self) -> &str {
@@ -78,18 +99,24 @@ impl<'s> LogicalLine<'s> {
 
     /// Original offset of the logical byte at `offset` (a start position).
     fn start_of(&self, offset: usize) -> usize {
-        let i = self
-            .segments
-            .partition_point(|s| s.logical + s.len <= offset)
-            .min(self.segments.len() - 1);
-        let s = self.segments[i];
+        let i = if self.rest.is_empty() || offset < self.first.len {
+            0
+        } else {
+            (1 + self.rest.partition_point(|s| s.logical + s.len <= offset))
+                .min(self.segment_count() - 1)
+        };
+        let s = self.segment(i);
         s.original + offset.saturating_sub(s.logical).min(s.len)
     }
 
     /// Original offset just after the logical byte before `offset` (an end position).
     fn end_of(&self, offset: usize) -> usize {
-        let i = self.segments.partition_point(|s| s.logical < offset);
-        let s = self.segments[i.saturating_sub(1)];
+        let i = if self.rest.is_empty() || offset <= self.first.len {
+            0
+        } else {
+            self.rest.partition_point(|s| s.logical < offset)
+        };
+        let s = self.segment(i);
         s.original + (offset - s.logical.min(offset)).min(s.len)
     }
 
@@ -105,7 +132,7 @@ impl<'s> LogicalLine<'s> {
 
     /// True when the logical text is one contiguous piece of the source.
     pub fn is_contiguous(&self) -> bool {
-        self.segments.len() == 1
+        self.rest.is_empty()
     }
 }
 
@@ -131,7 +158,8 @@ mod tests {
     #[test]
     fn single_piece_borrows() {
         let src = "FROM x";
-        let line = LogicalLine::from_pieces(src, &[0..6]);
+        let pieces = [Range { start: 0, end: 6 }];
+        let line = LogicalLine::from_pieces(src, &pieces);
         assert!(matches!(line.slice(5..6), Cow::Borrowed("x")));
         assert!(line.is_contiguous());
     }

@@ -100,9 +100,12 @@ impl Keyword {
             ("VOLUME", Keyword::Volume),
             ("WORKDIR", Keyword::Workdir),
         ];
+        if !(3..=11).contains(&word.len()) {
+            return Keyword::Other;
+        }
         TABLE
             .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(word))
+            .find(|(name, _)| name.len() == word.len() && name.eq_ignore_ascii_case(word))
             .map_or(Keyword::Other, |&(_, k)| k)
     }
 
@@ -129,6 +132,14 @@ impl Keyword {
             Keyword::Workdir => "WORKDIR",
             Keyword::Other => return None,
         })
+    }
+
+    /// RUN, CMD, ENTRYPOINT and SHELL: a text argument is a shell command.
+    pub fn takes_shell_form(self) -> bool {
+        matches!(
+            self,
+            Keyword::Run | Keyword::Cmd | Keyword::Entrypoint | Keyword::Shell
+        )
     }
 
     /// RUN, COPY and ADD may carry heredocs.

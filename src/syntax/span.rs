@@ -84,7 +84,10 @@ impl LineIndex {
 pub fn byte_position(bytes: &[u8], offset: usize) -> Position {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     Position {
         line,
         column: offset - line_start + 1,
@@ -110,6 +113,9 @@ mod tests {
 
     #[test]
     fn byte_positions_for_raw_input() {
-        assert_eq!(byte_position(b"a\nbc\xff", 4), Position { line: 2, column: 3 });
+        assert_eq!(
+            byte_position(b"a\nbc\xff", 4),
+            Position { line: 2, column: 3 }
+        );
     }
 }

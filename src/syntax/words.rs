@@ -281,9 +281,15 @@ mod tests {
 
     #[test]
     fn parse_words_keeps_quotes_and_escapes() {
-        let t = r#"a="b c" d\ e 'f\'g' "" x\"#;
+        let t = r#"a="b c" d\ e 'f g' "" "h\"i" x\"#;
         let w = parse_words(t, 0..t.len(), '\\');
-        assert_eq!(texts(t, &w), [r#"a="b c""#, r"d\ e", r"'f\'g'", r#""""#, "x"]);
+        assert_eq!(
+            texts(t, &w),
+            [r#"a="b c""#, r"d\ e", "'f g'", r#""""#, r#""h\"i""#, "x"]
+        );
+        // Inside single quotes the escape character is an ordinary character.
+        let t = r"'a\' b";
+        assert_eq!(texts(t, &parse_words(t, 0..t.len(), '\\')), [r"'a\'", "b"]);
     }
 
     #[test]
@@ -296,7 +302,10 @@ mod tests {
     #[test]
     fn split_whitespace_matches_regex_split() {
         let t = "a \t b\u{a0}c";
-        assert_eq!(texts(t, &split_whitespace(t, 0..t.len())), ["a", "b\u{a0}c"]);
+        assert_eq!(
+            texts(t, &split_whitespace(t, 0..t.len())),
+            ["a", "b\u{a0}c"]
+        );
         assert!(split_whitespace(t, 0..0).is_empty());
     }
 
@@ -306,7 +315,14 @@ mod tests {
         let w = shell_words(t).unwrap();
         assert_eq!(
             texts(t, &w),
-            ["RUN", "cat", "<<'one two'", r#""a b""#, "${X:-c d}", r"e\ f"]
+            [
+                "RUN",
+                "cat",
+                "<<'one two'",
+                r#""a b""#,
+                "${X:-c d}",
+                r"e\ f"
+            ]
         );
         assert_eq!(shell_words("echo 'open"), Err(LexError));
         assert_eq!(shell_words("echo ${open"), Err(LexError));
@@ -316,7 +332,10 @@ mod tests {
     fn unquote_word_like_the_lexer() {
         assert_eq!(unquote_word("eo'f'").unwrap().as_deref(), Some("eof"));
         assert_eq!(unquote_word(r"eo\'f").unwrap().as_deref(), Some("eo'f"));
-        assert_eq!(unquote_word(r#""a\"b\x""#).unwrap().as_deref(), Some(r#"a"b\x"#));
+        assert_eq!(
+            unquote_word(r#""a\"b\x""#).unwrap().as_deref(),
+            Some(r#"a"b\x"#)
+        );
         assert_eq!(unquote_word("$EOF").unwrap().as_deref(), Some("$EOF"));
         assert_eq!(unquote_word("a b").unwrap(), None);
         assert_eq!(unquote_word("'a"), Err(LexError));

@@ -81,10 +81,10 @@ e2e_build() {
   mkdir -p "$logdir" || return 2
   E2E_BUILD_SEQ=$((E2E_BUILD_SEQ + 1))
   E2E_BUILD_LOG=$logdir/build-$E2E_BUILD_SEQ-${tag//[^A-Za-z0-9_.-]/_}.log
-  local cache=(--no-cache)
-  [ "${E2E_BUILD_CACHE:-0}" = 1 ] && cache=()
+  local cacheopt=(--no-cache)
+  [ "${E2E_BUILD_CACHE:-0}" = 1 ] && cacheopt=()
   DOCKER_BUILDKIT=1 e2e__docker build --network=none --progress=plain \
-    "${cache[@]}" -t "$tag" "$@" "$ctx" > "$E2E_BUILD_LOG" 2>&1
+    "${cacheopt[@]}" -t "$tag" "$@" "$ctx" > "$E2E_BUILD_LOG" 2>&1
   rc=$?
   return "$rc"
 }
@@ -211,7 +211,7 @@ e2e__leak_scan() {
       *) rm -rf "$e2e__tmp"; return 2 ;;
     esac
     found=0
-    kind=file
+    kind="file"
     if tar -tf "$f" >/dev/null 2>&1; then kind=layer; fi
     if [ "$kind" = layer ]; then
       printf 'leak: layer %s\n' "$rel"

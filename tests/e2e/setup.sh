@@ -57,7 +57,7 @@
 E2E_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_IMAGES=(dfix-e2e/busybox dfix-e2e/dash)
 E2E_STANDINS=(pip pip3 python python3 poetry npm npx yarn pnpm curl wget git gh go composer mvn aws docker)
-# shellcheck source=tests/e2e/lib.sh
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$E2E_HERE/lib.sh"
 
 e2e_log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -274,7 +274,7 @@ e2e_stop() {
   for p in /proc/[0-9]*; do
     pid=${p#/proc/}
     [ "$pid" = "$$" ] && continue
-    cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+    cmd=$({ tr '\0' ' ' < "$p/cmdline"; } 2>/dev/null) || continue
     case $cmd in *"$dir/"*) e2e__kill_wait "$pid" 5 ;; esac
   done
   # Unmount anything left under the dir, deepest first.
@@ -366,11 +366,12 @@ e2e_setup() {
   e2e_install_deps || return 1
   if [ "${E2E_NO_TRAP:-0}" != 1 ]; then
     local prev
+    local -a words
     prev=$(trap -p EXIT)
     if [ -n "$prev" ] && [[ $prev != *e2e_stop* ]]; then
-      eval "set -- $prev"    # trap -- 'CMD' EXIT
+      eval "words=($prev)"    # trap -- 'CMD' EXIT
       # shellcheck disable=SC2064
-      trap "e2e_stop; $3" EXIT
+      trap "e2e_stop; ${words[2]}" EXIT
     elif [ -z "$prev" ]; then
       trap e2e_stop EXIT
     fi
