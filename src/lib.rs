@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod debug;
 pub mod fix;
+pub mod shell;
 pub mod syntax;
 
 use std::io::Write;
