@@ -2,4 +2,5 @@
 //!
 //! The engine is usable as a library; `src/main.rs` is a thin CLI on top.
 
+pub mod envfile;
 pub mod syntax;
