@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod debug;
+pub mod envfile;
 pub mod fix;
 pub mod shell;
 pub mod syntax;

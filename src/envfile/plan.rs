@@ -1,0 +1,939 @@
+//! Planning the new `.env` text: merge wanted entries into the existing file
+//! without changing any existing byte.
+//!
+//! Rules:
+//!
+//! * Existing bytes are kept as they are. The only change ever made to them
+//!   is a line ending added after a last line that has none, and only when
+//!   something is appended. Appended lines use the file's line ending.
+//! * A wanted key that the file already sets to the same value (as dotenvy
+//!   reads it; `export K=v` and `K=v` both count) is reused: nothing is
+//!   appended. A line that sh might read differently from dotenvy (see
+//!   [`Concern`]) never counts as the same value.
+//! * A wanted key that the file sets to anything else is never overwritten:
+//!   depending on [`ConflictPolicy`] that is an error, a reported conflict,
+//!   or a fresh name (`NAME_2`, `NAME_3`, …; an existing `NAME_n` with the
+//!   same value is reused, which keeps reruns idempotent).
+//! * A placeholder is satisfied by any existing definition of its key.
+//!
+//! Line formats (see also [`env_quote`]):
+//!
+//! ```text
+//! export NAME='value'
+//! export NAME='' # TODO: fill in (note)
+//! ```
+//!
+//! A placeholder is an empty value followed by a comment. Both sh and
+//! dotenvy read it as the empty string: sh because `#` after a blank starts
+//! a comment, dotenvy because a blank then `#` after a value ends it. There
+//! is exactly one blank before the `#`: with two, dotenvy's line splitter no
+//! longer treats the rest as a comment, and a `'` in the note would open a
+//! quote that swallows the following lines.
+//!
+//! In a CRLF file every appended line ends in ` #` before the CR LF, so that
+//! the CR falls into a comment: sh would otherwise keep it at the end of the
+//! value (dotenvy drops it), e.g. `export A='x'` CR LF sources as `x` CR.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::error::{ConflictReason, EnvFileError};
+use super::existing::{parse_existing, Concern, Definition};
+use super::quote::{env_quote, is_valid_name};
+
+/// The value dfix wants a key to have.
+#[derive(Clone, PartialEq, Eq)]
+pub enum WantedValue {
+    /// A literal credential taken out of the Dockerfile.
+    Secret(String),
+    /// A value the user has to fill in (e.g. a former `--build-arg`); the
+    /// note, if any, ends up in the line's comment.
+    Placeholder { note: Option<String> },
+}
+
+impl fmt::Debug for WantedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WantedValue::Secret(_) => f.write_str("Secret(<redacted>)"),
+            WantedValue::Placeholder { note } => {
+                f.debug_struct("Placeholder").field("note", note).finish()
+            }
+        }
+    }
+}
+
+/// One variable dfix wants in the `.env` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedEntry {
+    pub name: String,
+    pub value: WantedValue,
+}
+
+impl WantedEntry {
+    pub fn secret(name: impl Into<String>, value: impl Into<String>) -> Self {
+        WantedEntry {
+            name: name.into(),
+            value: WantedValue::Secret(value.into()),
+        }
+    }
+
+    pub fn placeholder(name: impl Into<String>, note: Option<&str>) -> Self {
+        WantedEntry {
+            name: name.into(),
+            value: WantedValue::Placeholder {
+                note: note.map(str::to_owned),
+            },
+        }
+    }
+}
+
+/// What to do when a wanted key is already set to something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictPolicy {
+    /// Return [`EnvFileError::Conflict`] for the first conflict.
+    Fail,
+    /// Leave the entry out and list it in [`EnvPlan::conflicts`] (useful to
+    /// report every conflict at once).
+    Skip,
+    /// Use a fresh name, `NAME_2`, `NAME_3`, …; see
+    /// [`PlannedEntry::name`].
+    Rename,
+}
+
+/// Line ending of the `.env` file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+}
+
+impl LineEnding {
+    /// The ending of the file's first line; LF when it has no line break.
+    pub fn detect(text: &str) -> LineEnding {
+        match text.find('\n') {
+            Some(at) if at > 0 && text.as_bytes()[at - 1] == b'\r' => LineEnding::CrLf,
+            _ => LineEnding::Lf,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::CrLf => "\r\n",
+        }
+    }
+}
+
+/// What happened to one wanted entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// A line was appended.
+    Added,
+    /// The file already had it: nothing appended.
+    Reused,
+    /// Left out because of a conflict ([`ConflictPolicy::Skip`] only).
+    Conflicted,
+}
+
+/// The plan for one wanted entry, in request order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedEntry {
+    /// The name asked for.
+    pub requested: String,
+    /// The name to use in the Dockerfile: `requested`, or a fresh name
+    /// under [`ConflictPolicy::Rename`].
+    pub name: String,
+    pub outcome: Outcome,
+    /// Whether this entry was a placeholder.
+    pub placeholder: bool,
+    /// Line of the new text that defines `name` (the last definition, which
+    /// is the one sh keeps). `None` for a conflicted entry.
+    pub line: Option<usize>,
+    /// Whether sourcing the file exports the variable (so that commands run
+    /// after `. /run/secrets/<id>` see it). Always true for added lines;
+    /// false for a reused `K=v` line without `export`, in which case the
+    /// RUN line needs `set -a` or must use the variable in the shell itself.
+    pub exported: bool,
+}
+
+/// A wanted key that clashed with what the file (or an earlier entry of
+/// the same request) already defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub key: String,
+    /// Line of the clashing definition; `None` when it is an entry added by
+    /// this same plan.
+    pub line: Option<usize>,
+    pub reason: ConflictReason,
+    /// The fresh name used instead ([`ConflictPolicy::Rename`]).
+    pub renamed_to: Option<String>,
+}
+
+/// A line of the existing file that sh may read differently from dotenvy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineWarning {
+    pub line: usize,
+    pub key: String,
+    pub concern: Concern,
+}
+
+/// The merged `.env` file. Its `Debug` output leaves out the text.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnvPlan {
+    /// The file the plan is for (used in messages only).
+    pub path: PathBuf,
+    /// The full new text. Equal to the existing text when nothing is added;
+    /// empty when there was no file and nothing is added.
+    pub text: String,
+    /// Whether `text` differs from the existing file (or a new file is to be
+    /// created).
+    pub changed: bool,
+    /// Whether there was no file before.
+    pub new_file: bool,
+    pub line_ending: LineEnding,
+    pub entries: Vec<PlannedEntry>,
+    pub conflicts: Vec<Conflict>,
+    /// Existing lines that sh may read differently from dotenvy. A shell
+    /// syntax error on any line stops sh from reading the lines after it,
+    /// the appended ones included, so these deserve a warning.
+    pub warnings: Vec<LineWarning>,
+}
+
+impl fmt::Debug for EnvPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvPlan")
+            .field("path", &self.path)
+            .field(
+                "text",
+                &format_args!("<{} bytes redacted>", self.text.len()),
+            )
+            .field("changed", &self.changed)
+            .field("new_file", &self.new_file)
+            .field("line_ending", &self.line_ending)
+            .field("entries", &self.entries)
+            .field("conflicts", &self.conflicts)
+            .field("warnings", &self.warnings)
+            .finish()
+    }
+}
+
+impl EnvPlan {
+    /// Names whose lines were appended, in order.
+    pub fn added(&self) -> Vec<&str> {
+        self.names_with(Outcome::Added)
+    }
+
+    /// Names already present in the file, in order.
+    pub fn reused(&self) -> Vec<&str> {
+        self.names_with(Outcome::Reused)
+    }
+
+    fn names_with(&self, outcome: Outcome) -> Vec<&str> {
+        self.entries
+            .iter()
+            .filter(|e| e.outcome == outcome)
+            .map(|e| e.name.as_str())
+            .collect()
+    }
+
+    /// The name to use for a requested one (differs after a rename); `None`
+    /// if it was not requested or was left out by a conflict.
+    pub fn name_for(&self, requested: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.requested == requested && e.outcome != Outcome::Conflicted)
+            .map(|e| e.name.as_str())
+    }
+
+    /// The first conflict as an error (for callers that used
+    /// [`ConflictPolicy::Skip`] to list them all first).
+    pub fn conflict_error(&self) -> Option<EnvFileError> {
+        self.conflicts
+            .iter()
+            .find(|c| c.renamed_to.is_none())
+            .map(|c| EnvFileError::Conflict {
+                path: self.path.clone(),
+                key: c.key.clone(),
+                line: c.line,
+                reason: c.reason.clone(),
+            })
+    }
+}
+
+/// `base` if it is free, else the first of `base_2`, `base_3`, … that is
+/// not in `taken`.
+pub fn unique_name(base: &str, taken: &HashSet<String>) -> String {
+    candidates(base)
+        .find(|name| !taken.contains(name))
+        .expect("an unbounded sequence of names has a free one")
+}
+
+fn candidates(base: &str) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(base.to_owned()).chain((2u64..).map(move |n| format!("{base}_{n}")))
+}
+
+const NEW_FILE_HEADER: &[&str] = &[
+    "# Build secrets written by dfix, passed to docker build with --secret.",
+    "# Keep this file private: out of version control and out of the build context.",
+];
+
+/// What the merged file says about one key.
+#[derive(Debug, Clone)]
+struct Known {
+    /// Line of the last definition (`None`: added by this plan, line not
+    /// known yet).
+    line: Option<usize>,
+    exported: bool,
+    state: KnownState,
+}
+
+#[derive(Debug, Clone)]
+enum KnownState {
+    Value(String),
+    Unverifiable(Concern),
+    Ambiguous,
+}
+
+fn summarize(defs: &[Definition]) -> HashMap<String, Known> {
+    let mut known: HashMap<String, Known> = HashMap::new();
+    for def in defs {
+        let state = match def.concern {
+            Some(concern) => KnownState::Unverifiable(concern),
+            None => KnownState::Value(def.value.clone()),
+        };
+        match known.get_mut(&def.key) {
+            None => {
+                known.insert(
+                    def.key.clone(),
+                    Known {
+                        line: Some(def.line),
+                        exported: def.exported,
+                        state,
+                    },
+                );
+            }
+            Some(k) => {
+                k.line = Some(def.line);
+                // In sh the export attribute sticks once set.
+                k.exported |= def.exported;
+                k.state = match (&k.state, state) {
+                    (KnownState::Unverifiable(c), _) => KnownState::Unverifiable(*c),
+                    (_, KnownState::Unverifiable(c)) => KnownState::Unverifiable(c),
+                    (KnownState::Value(a), KnownState::Value(b)) if *a == b => KnownState::Value(b),
+                    _ => KnownState::Ambiguous,
+                };
+            }
+        }
+    }
+    known
+}
+
+fn reason_for(state: &KnownState) -> ConflictReason {
+    match state {
+        KnownState::Value(_) => ConflictReason::DifferentValue,
+        KnownState::Unverifiable(c) => ConflictReason::Unverifiable(*c),
+        KnownState::Ambiguous => ConflictReason::AmbiguousDuplicate,
+    }
+}
+
+/// Keeps a placeholder note on one line: control characters become blanks.
+fn clean_note(note: &str) -> String {
+    note.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Builds the merged `.env` text.
+///
+/// `path` is only used in messages. `existing` is the current content, or
+/// `None` when there is no file. Errors: an invalid name, an unstorable
+/// value, an existing file dotenvy cannot parse, or (with
+/// [`ConflictPolicy::Fail`]) the first conflict. No error or `Debug` output
+/// contains a value.
+pub fn plan(
+    path: &Path,
+    existing: Option<&str>,
+    wanted: &[WantedEntry],
+    policy: ConflictPolicy,
+) -> Result<EnvPlan, EnvFileError> {
+    // Check the whole request before looking at the file.
+    let mut quoted: Vec<Option<String>> = Vec::with_capacity(wanted.len());
+    for entry in wanted {
+        if !is_valid_name(&entry.name) {
+            return Err(EnvFileError::InvalidName {
+                path: path.to_owned(),
+                name: entry.name.clone(),
+            });
+        }
+        quoted.push(match &entry.value {
+            WantedValue::Secret(value) => {
+                Some(
+                    env_quote(value).map_err(|why| EnvFileError::Unrepresentable {
+                        path: path.to_owned(),
+                        key: entry.name.clone(),
+                        why: why.why(),
+                    })?,
+                )
+            }
+            WantedValue::Placeholder { .. } => None,
+        });
+    }
+
+    let old = existing.unwrap_or("");
+    let defs = parse_existing(old).map_err(|line| EnvFileError::Parse {
+        path: path.to_owned(),
+        line,
+    })?;
+    let warnings = defs
+        .iter()
+        .filter_map(|d| {
+            d.concern.map(|concern| LineWarning {
+                line: d.line,
+                key: d.key.clone(),
+                concern,
+            })
+        })
+        .collect();
+    let mut known = summarize(&defs);
+    let line_ending = LineEnding::detect(old);
+    let eol = line_ending.as_str();
+
+    let mut entries = Vec::with_capacity(wanted.len());
+    let mut conflicts = Vec::new();
+    // (entry index, line text without line ending, ends in a comment)
+    let mut appended: Vec<(usize, String, bool)> = Vec::new();
+
+    for (entry, quoted) in wanted.iter().zip(&quoted) {
+        let is_placeholder = quoted.is_none();
+        let secret = match &entry.value {
+            WantedValue::Secret(v) => Some(v.as_str()),
+            WantedValue::Placeholder { .. } => None,
+        };
+        let line_for = |name: &str| -> String {
+            match (&entry.value, quoted) {
+                (WantedValue::Secret(_), Some(q)) => format!("export {name}={q}"),
+                (WantedValue::Placeholder { note }, _) => {
+                    let note = note.as_deref().map(clean_note).unwrap_or_default();
+                    if note.is_empty() {
+                        format!("export {name}='' # TODO: fill in")
+                    } else {
+                        format!("export {name}='' # TODO: fill in ({note})")
+                    }
+                }
+                (WantedValue::Secret(_), None) => unreachable!("secrets are quoted above"),
+            }
+        };
+        let satisfied = |k: &Known| match (&k.state, secret) {
+            (_, None) => true,
+            (KnownState::Value(have), Some(want)) => have == want,
+            _ => false,
+        };
+        let mut planned = PlannedEntry {
+            requested: entry.name.clone(),
+            name: entry.name.clone(),
+            outcome: Outcome::Added,
+            placeholder: is_placeholder,
+            line: None,
+            exported: true,
+        };
+
+        let mut target = None;
+        match known.get(&entry.name) {
+            None => target = Some(entry.name.clone()),
+            Some(k) if satisfied(k) => {
+                planned.outcome = Outcome::Reused;
+                planned.line = k.line;
+                planned.exported = k.exported;
+            }
+            Some(k) => {
+                let mut conflict = Conflict {
+                    key: entry.name.clone(),
+                    line: k.line,
+                    reason: reason_for(&k.state),
+                    renamed_to: None,
+                };
+                match policy {
+                    ConflictPolicy::Fail => {
+                        return Err(EnvFileError::Conflict {
+                            path: path.to_owned(),
+                            key: conflict.key,
+                            line: conflict.line,
+                            reason: conflict.reason,
+                        })
+                    }
+                    ConflictPolicy::Skip => {
+                        planned.outcome = Outcome::Conflicted;
+                        planned.exported = false;
+                    }
+                    ConflictPolicy::Rename => {
+                        for name in candidates(&entry.name).skip(1) {
+                            match known.get(&name) {
+                                None => {
+                                    target = Some(name.clone());
+                                }
+                                Some(k) if satisfied(k) => {
+                                    planned.outcome = Outcome::Reused;
+                                    planned.line = k.line;
+                                    planned.exported = k.exported;
+                                }
+                                Some(_) => continue,
+                            }
+                            planned.name = name.clone();
+                            conflict.renamed_to = Some(name);
+                            break;
+                        }
+                    }
+                }
+                conflicts.push(conflict);
+            }
+        }
+        if let Some(name) = target {
+            appended.push((entries.len(), line_for(&name), is_placeholder));
+            known.insert(
+                name.clone(),
+                Known {
+                    line: None,
+                    exported: true,
+                    state: KnownState::Value(secret.unwrap_or("").to_owned()),
+                },
+            );
+            planned.name = name;
+        }
+        entries.push(planned);
+    }
+
+    // Assemble the text.
+    let mut text =
+        String::with_capacity(old.len() + appended.iter().map(|a| a.1.len() + 4).sum::<usize>());
+    text.push_str(old);
+    if !appended.is_empty() {
+        if existing.is_none() {
+            for header in NEW_FILE_HEADER {
+                text.push_str(header);
+                text.push_str(eol);
+            }
+        } else if !text.is_empty() && !text.ends_with('\n') {
+            // A last line without ending: close it (a lone CR just gets LF).
+            text.push_str(if text.ends_with('\r') { "\n" } else { eol });
+        }
+        for (index, line, has_comment) in &appended {
+            let line_no = text.matches('\n').count() + 1;
+            entries[*index].line = Some(line_no);
+            text.push_str(line);
+            if line_ending == LineEnding::CrLf && !has_comment {
+                // Keep the CR inside a comment, where sh ignores it.
+                text.push_str(" #");
+            }
+            text.push_str(eol);
+        }
+        // An entry reused from one added earlier in this same plan points
+        // at that line.
+        let added_lines: HashMap<String, Option<usize>> = entries
+            .iter()
+            .filter(|e| e.outcome == Outcome::Added)
+            .map(|e| (e.name.clone(), e.line))
+            .collect();
+        for e in entries.iter_mut() {
+            if e.outcome == Outcome::Reused && e.line.is_none() {
+                e.line = added_lines.get(&e.name).copied().flatten();
+            }
+        }
+        verify_round_trip(path, &text, wanted, &entries)?;
+    }
+
+    let changed = match existing {
+        Some(old) => text != old,
+        None => !text.is_empty(),
+    };
+    Ok(EnvPlan {
+        path: path.to_owned(),
+        text,
+        changed,
+        new_file: existing.is_none(),
+        line_ending,
+        entries,
+        conflicts,
+        warnings,
+    })
+}
+
+/// Re-reads the merged text with dotenvy and checks that every appended
+/// line gives back exactly the wanted value, with nothing sh would read
+/// differently. This is a guard against a quoting bug ever mangling a
+/// secret; it never fails for a value [`env_quote`] accepts.
+fn verify_round_trip(
+    path: &Path,
+    text: &str,
+    wanted: &[WantedEntry],
+    entries: &[PlannedEntry],
+) -> Result<(), EnvFileError> {
+    let unrepresentable = |key: &str| EnvFileError::Unrepresentable {
+        path: path.to_owned(),
+        key: key.to_owned(),
+        why: "dotenvy would not read it back exactly",
+    };
+    let defs = parse_existing(text).map_err(|line| EnvFileError::Parse {
+        path: path.to_owned(),
+        line,
+    })?;
+    for (entry, planned) in wanted.iter().zip(entries) {
+        if planned.outcome != Outcome::Added {
+            continue;
+        }
+        let want = match &entry.value {
+            WantedValue::Secret(v) => v.as_str(),
+            WantedValue::Placeholder { .. } => "",
+        };
+        let def = defs
+            .iter()
+            .rev()
+            .find(|d| d.key == planned.name)
+            .ok_or_else(|| unrepresentable(&planned.name))?;
+        if def.value != want
+            || def.concern.is_some()
+            || !def.exported
+            || Some(def.line) != planned.line
+        {
+            return Err(unrepresentable(&planned.name));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P: &str = "proj/.env";
+
+    fn run(existing: Option<&str>, wanted: &[WantedEntry], policy: ConflictPolicy) -> EnvPlan {
+        plan(Path::new(P), existing, wanted, policy).unwrap()
+    }
+
+    fn secret(name: &str, value: &str) -> WantedEntry {
+        WantedEntry::secret(name, value)
+    }
+
+    #[test]
+    fn new_file_gets_header_and_lines() {
+        let p = run(
+            None,
+            &[secret("A", "1"), secret("B", "it's")],
+            ConflictPolicy::Fail,
+        );
+        let expected = format!(
+            "{}\n{}\nexport A='1'\nexport B='it'\\''s'\n",
+            NEW_FILE_HEADER[0], NEW_FILE_HEADER[1]
+        );
+        assert_eq!(p.text, expected);
+        assert!(p.changed && p.new_file);
+        assert_eq!(p.added(), vec!["A", "B"]);
+        assert_eq!(p.entries[0].line, Some(3));
+        assert_eq!(p.entries[1].line, Some(4));
+        assert!(p.entries.iter().all(|e| e.exported));
+    }
+
+    #[test]
+    fn nothing_wanted_changes_nothing() {
+        let p = run(None, &[], ConflictPolicy::Fail);
+        assert_eq!(p.text, "");
+        assert!(!p.changed);
+        let odd = "# c\n\n  A = 1\nB=2";
+        let p = run(Some(odd), &[], ConflictPolicy::Fail);
+        assert_eq!(p.text, odd);
+        assert!(!p.changed);
+    }
+
+    #[test]
+    fn existing_bytes_are_kept() {
+        let old = "# comment\n\n   X='1'   # odd\nexport  Y=\"two\"\n\n\n";
+        let p = run(Some(old), &[secret("Z", "3")], ConflictPolicy::Fail);
+        assert_eq!(p.text, format!("{old}export Z='3'\n"));
+        assert_eq!(p.entries[0].line, Some(7));
+        assert!(!p.new_file);
+    }
+
+    #[test]
+    fn missing_final_newline_is_the_only_change() {
+        let p = run(Some("A=1"), &[secret("B", "2")], ConflictPolicy::Fail);
+        assert_eq!(p.text, "A=1\nexport B='2'\n");
+        let p = run(
+            Some("A=1\r\nC=3"),
+            &[secret("B", "2")],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(p.text, "A=1\r\nC=3\r\nexport B='2' #\r\n");
+        let p = run(Some("A=1\r"), &[secret("B", "2")], ConflictPolicy::Fail);
+        assert_eq!(p.text, "A=1\r\nexport B='2'\n");
+        // Nothing appended: not even the newline.
+        let p = run(Some("A=1"), &[secret("A", "1")], ConflictPolicy::Fail);
+        assert_eq!(p.text, "A=1");
+        assert!(!p.changed);
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines_with_guard() {
+        let old = "A=1\r\n";
+        let p = run(
+            Some(old),
+            &[
+                secret("B", "x # y"),
+                WantedEntry::placeholder("C", Some("was --build-arg C")),
+            ],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(p.line_ending, LineEnding::CrLf);
+        assert_eq!(
+            p.text,
+            "A=1\r\nexport B='x # y' #\r\nexport C='' # TODO: fill in (was --build-arg C)\r\n"
+        );
+    }
+
+    #[test]
+    fn equal_values_are_reused_in_any_form() {
+        let old = "A=1\nexport B='two words'\nC=\"q\\\"x\"\nexport D=a\\ b\n";
+        let wanted = [
+            secret("A", "1"),
+            secret("B", "two words"),
+            secret("C", "q\"x"),
+            secret("D", "a b"),
+        ];
+        let p = run(Some(old), &wanted, ConflictPolicy::Fail);
+        assert_eq!(p.text, old);
+        assert!(!p.changed);
+        assert_eq!(p.reused(), vec!["A", "B", "C", "D"]);
+        let lines: Vec<_> = p.entries.iter().map(|e| (e.line, e.exported)).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (Some(1), false),
+                (Some(2), true),
+                (Some(3), false),
+                (Some(4), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn export_attribute_sticks_across_duplicates() {
+        let p = run(
+            Some("export A=1\nA=1\n"),
+            &[secret("A", "1")],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(p.entries[0].outcome, Outcome::Reused);
+        assert_eq!(p.entries[0].line, Some(2));
+        assert!(p.entries[0].exported);
+    }
+
+    #[test]
+    fn conflict_fail_names_key_and_file_not_values() {
+        let old = "# x\nTOKEN=old-secret-value\n";
+        let err = plan(
+            Path::new(P),
+            Some(old),
+            &[secret("TOKEN", "new-secret-value")],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("TOKEN") && msg.contains(P) && msg.contains("line 2"),
+            "{msg}"
+        );
+        assert!(!msg.contains("secret-value"), "{msg}");
+        assert!(!format!("{err:?}").contains("secret-value"));
+        assert!(!msg.contains('\n'));
+        assert!(matches!(
+            err,
+            EnvFileError::Conflict {
+                reason: ConflictReason::DifferentValue,
+                line: Some(2),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn conflict_skip_lists_all() {
+        let old = "A=1\nB=2\n";
+        let wanted = [secret("A", "x"), secret("C", "3"), secret("B", "y")];
+        let p = run(Some(old), &wanted, ConflictPolicy::Skip);
+        assert_eq!(p.text, "A=1\nB=2\nexport C='3'\n");
+        assert_eq!(p.conflicts.len(), 2);
+        assert_eq!(p.conflicts[0].key, "A");
+        assert_eq!(p.conflicts[1].line, Some(2));
+        assert_eq!(p.entries[0].outcome, Outcome::Conflicted);
+        assert_eq!(p.name_for("A"), None);
+        assert_eq!(p.name_for("C"), Some("C"));
+        let err = p.conflict_error().unwrap();
+        assert!(
+            err.to_string().contains(": line 1: A is not overwritten"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn rename_picks_fresh_names_and_is_idempotent() {
+        let old = "A=1\nA_2=other\n";
+        let p = run(Some(old), &[secret("A", "new")], ConflictPolicy::Rename);
+        assert_eq!(p.text, "A=1\nA_2=other\nexport A_3='new'\n");
+        assert_eq!(p.name_for("A"), Some("A_3"));
+        assert_eq!(p.conflicts[0].renamed_to.as_deref(), Some("A_3"));
+        assert!(p.conflict_error().is_none());
+        // Run again on the result: A_3 is reused, nothing appended.
+        let again = run(Some(&p.text), &[secret("A", "new")], ConflictPolicy::Rename);
+        assert!(!again.changed);
+        assert_eq!(again.entries[0].name, "A_3");
+        assert_eq!(again.entries[0].outcome, Outcome::Reused);
+        assert_eq!(again.entries[0].line, Some(3));
+    }
+
+    #[test]
+    fn placeholders() {
+        let p = run(
+            Some("ARG1=set-by-user\n"),
+            &[
+                WantedEntry::placeholder("ARG1", Some("was --build-arg ARG1")),
+                WantedEntry::placeholder("ARG2", Some("was --build-arg ARG2\nnext")),
+                WantedEntry::placeholder("ARG3", None),
+            ],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(
+            p.text,
+            "ARG1=set-by-user\nexport ARG2='' # TODO: fill in (was --build-arg ARG2 next)\nexport ARG3='' # TODO: fill in\n"
+        );
+        assert_eq!(p.reused(), vec!["ARG1"]);
+        assert!(p.entries.iter().all(|e| e.placeholder));
+        // An unverifiable existing line satisfies a placeholder too.
+        let p = run(
+            Some("ARG1=$OTHER\n"),
+            &[WantedEntry::placeholder("ARG1", None)],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(p.reused(), vec!["ARG1"]);
+        assert_eq!(p.warnings.len(), 1);
+    }
+
+    #[test]
+    fn unverifiable_and_ambiguous_existing_lines_conflict() {
+        let err = plan(
+            Path::new(P),
+            Some("A=$B\n"),
+            &[secret("A", "")],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            EnvFileError::Conflict {
+                reason: ConflictReason::Unverifiable(Concern::Expansion),
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("cannot be checked"), "{err}");
+        let p = run(
+            Some("A=1\nA=2\n"),
+            &[secret("A", "2")],
+            ConflictPolicy::Skip,
+        );
+        assert_eq!(p.conflicts[0].reason, ConflictReason::AmbiguousDuplicate);
+        assert_eq!(p.conflicts[0].line, Some(2));
+        let p = run(Some("A=x\r\n"), &[secret("A", "x")], ConflictPolicy::Skip);
+        assert_eq!(
+            p.conflicts[0].reason,
+            ConflictReason::Unverifiable(Concern::CarriageReturn)
+        );
+        assert_eq!(p.warnings[0].line, 1);
+    }
+
+    #[test]
+    fn same_request_twice() {
+        let p = run(
+            None,
+            &[secret("A", "1"), secret("A", "1")],
+            ConflictPolicy::Fail,
+        );
+        assert_eq!(p.added(), vec!["A"]);
+        assert_eq!(p.reused(), vec!["A"]);
+        assert_eq!(p.entries[1].line, p.entries[0].line);
+        let err = plan(
+            Path::new(P),
+            None,
+            &[secret("A", "1"), secret("A", "2")],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        assert!(matches!(err, EnvFileError::Conflict { line: None, .. }));
+        let p = run(
+            None,
+            &[secret("A", "1"), secret("A", "2")],
+            ConflictPolicy::Rename,
+        );
+        assert_eq!(p.added(), vec!["A", "A_2"]);
+    }
+
+    #[test]
+    fn parse_errors_name_file_and_line_only() {
+        let err = plan(
+            Path::new(P),
+            Some("A=1\nthis is secret-ish\n"),
+            &[],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        assert!(matches!(err, EnvFileError::Parse { line: 2, .. }));
+        let msg = err.to_string();
+        assert_eq!(msg, "proj/.env: line 2: dotenvy cannot parse this line");
+    }
+
+    #[test]
+    fn invalid_requests() {
+        let err = plan(
+            Path::new(P),
+            None,
+            &[secret("A-B", "1")],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        assert!(matches!(err, EnvFileError::InvalidName { .. }));
+        let err = plan(
+            Path::new(P),
+            None,
+            &[secret("A", "x\0secret")],
+            ConflictPolicy::Fail,
+        )
+        .unwrap_err();
+        assert!(matches!(err, EnvFileError::Unrepresentable { .. }));
+        assert!(!err.to_string().contains("secret"));
+    }
+
+    #[test]
+    fn debug_output_hides_values() {
+        let wanted = [secret("A", "hunter2")];
+        let p = run(None, &wanted, ConflictPolicy::Fail);
+        assert!(p.text.contains("hunter2"));
+        assert!(!format!("{p:?}").contains("hunter2"));
+        assert!(!format!("{wanted:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn unique_names() {
+        let taken: HashSet<String> = ["A", "A_2", "B_2"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(unique_name("A", &taken), "A_3");
+        assert_eq!(unique_name("B", &taken), "B");
+        assert_eq!(unique_name("C", &HashSet::new()), "C");
+    }
+
+    #[test]
+    fn line_ending_detection() {
+        assert_eq!(LineEnding::detect(""), LineEnding::Lf);
+        assert_eq!(LineEnding::detect("a\nb\r\n"), LineEnding::Lf);
+        assert_eq!(LineEnding::detect("a\r\nb\n"), LineEnding::CrLf);
+        assert_eq!(LineEnding::detect("\n"), LineEnding::Lf);
+    }
+}

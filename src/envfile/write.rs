@@ -1,0 +1,324 @@
+//! Reading and atomically writing the `.env` file.
+//!
+//! Decisions:
+//!
+//! * **Symbolic links are refused**, for reading and for writing
+//!   ([`EnvFileError::Symlink`]). A repository can ship `.env` as a link to
+//!   anywhere (`~/.ssh/authorized_keys`, say); following it would let a
+//!   codemod run on someone else's repository rewrite files outside it.
+//!   Users with a linked `.env` point dfix at the real file. Should the path
+//!   turn into a link between the check and the write, the final rename
+//!   replaces the link itself, never its target.
+//! * **Atomic replace**: the text goes to a temporary file in the same
+//!   directory, which is flushed to disk and then renamed over the path, so
+//!   readers see the old or the new file, never half of one.
+//! * **Mode**: a new file is created with mode 0600. An existing file keeps
+//!   its permission bits, even when group or others may read it: dfix does
+//!   not silently change permissions someone chose (a CI user may read it
+//!   through its group), but [`WriteOutcome::readable_by_others`] says so,
+//!   so that the caller can warn. The owner and group are kept where the
+//!   process may set them (as root, or the same user); otherwise
+//!   [`WriteOutcome::owner_changed`] is set.
+//! * **New files never clobber**: if the file did not exist before, it is
+//!   created without replacing one that appeared meanwhile
+//!   ([`EnvFileError::CreatedConcurrently`]).
+//! * A hard-linked file is replaced by a new inode, so the other names keep
+//!   the old content; [`WriteOutcome::hard_link_split`] says so.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+use super::error::EnvFileError;
+
+/// What [`write_env_file`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// The file did not exist before.
+    pub created: bool,
+    /// Permission bits of the written file (Unix only).
+    pub mode: Option<u32>,
+    /// Group or others may read the file (kept from the existing file).
+    pub readable_by_others: bool,
+    /// The existing file's owner or group could not be kept.
+    pub owner_changed: bool,
+    /// The existing file had other hard links, which keep the old content.
+    pub hard_link_split: bool,
+}
+
+/// Mode of a new `.env` file.
+pub const NEW_FILE_MODE: u32 = 0o600;
+
+/// Checks what is at `path`: `None` if nothing, the metadata of a regular
+/// file, or an error for a link or anything else.
+fn inspect(path: &Path) -> Result<Option<fs::Metadata>, EnvFileError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(EnvFileError::Symlink {
+            path: path.to_owned(),
+        }),
+        Ok(meta) if !meta.is_file() => Err(EnvFileError::NotRegularFile {
+            path: path.to_owned(),
+        }),
+        Ok(meta) => Ok(Some(meta)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(EnvFileError::io(path, "cannot inspect", err)),
+    }
+}
+
+/// Reads an existing `.env` file: `Ok(None)` if there is none. Refuses
+/// symbolic links and anything but a regular UTF-8 file.
+pub fn read_env_file(path: &Path) -> Result<Option<String>, EnvFileError> {
+    let Some(checked) = inspect(path)? else {
+        return Ok(None);
+    };
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(EnvFileError::io(path, "cannot read", err)),
+    };
+    // The path could have become a link between the check and the open.
+    if !same_file(&checked, &file) {
+        return Err(EnvFileError::Symlink {
+            path: path.to_owned(),
+        });
+    }
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut file, &mut bytes)
+        .map_err(|err| EnvFileError::io(path, "cannot read", err))?;
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| EnvFileError::NotUtf8 {
+            path: path.to_owned(),
+        })
+}
+
+/// Writes `text` to `path` atomically; see the module documentation for
+/// links, modes and ownership.
+pub fn write_env_file(path: &Path, text: &str) -> Result<WriteOutcome, EnvFileError> {
+    let existing = inspect(path)?;
+    let dir = parent_dir(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dfix-env-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|err| EnvFileError::io(path, "cannot create a temporary file next to it", err))?;
+    let io_err = |op: &'static str| move |err: io::Error| EnvFileError::io(path, op, err);
+
+    let mut outcome = WriteOutcome {
+        created: existing.is_none(),
+        mode: None,
+        readable_by_others: false,
+        owner_changed: false,
+        hard_link_split: false,
+    };
+    tmp.write_all(text.as_bytes())
+        .map_err(io_err("cannot write a temporary copy"))?;
+    set_metadata(tmp.as_file(), existing.as_ref(), &mut outcome)
+        .map_err(io_err("cannot set permissions on a temporary copy"))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(io_err("cannot flush a temporary copy"))?;
+
+    if existing.is_some() {
+        tmp.persist(path)
+            .map_err(|err| EnvFileError::io(path, "cannot replace", err.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|err| {
+            if err.error.kind() == io::ErrorKind::AlreadyExists {
+                EnvFileError::CreatedConcurrently {
+                    path: path.to_owned(),
+                }
+            } else {
+                EnvFileError::io(path, "cannot create", err.error)
+            }
+        })?;
+    }
+    // Make the rename itself durable; not all filesystems allow this.
+    if let Ok(dir) = fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(outcome)
+}
+
+/// Whether the opened `file` is the one `checked` describes.
+#[cfg(unix)]
+fn same_file(checked: &fs::Metadata, file: &fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    file.metadata()
+        .map(|now| (now.dev(), now.ino()) == (checked.dev(), checked.ino()))
+        .unwrap_or(false)
+}
+
+#[cfg(not(unix))]
+fn same_file(_checked: &fs::Metadata, file: &fs::File) -> bool {
+    file.metadata().map(|now| now.is_file()).unwrap_or(false)
+}
+
+/// The directory that holds `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
+#[cfg(unix)]
+fn set_metadata(
+    file: &fs::File,
+    existing: Option<&fs::Metadata>,
+    outcome: &mut WriteOutcome,
+) -> io::Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    let mode = match existing {
+        Some(meta) => {
+            let mine = file.metadata()?;
+            if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
+                // Only possible as root or for a group we belong to.
+                outcome.owner_changed =
+                    std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err();
+            }
+            outcome.hard_link_split = meta.nlink() > 1;
+            meta.mode() & 0o7777
+        }
+        None => NEW_FILE_MODE,
+    };
+    // After fchown: changing the owner may clear set-id bits.
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    outcome.mode = Some(mode);
+    outcome.readable_by_others = mode & 0o044 != 0;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_metadata(
+    file: &fs::File,
+    existing: Option<&fs::Metadata>,
+    _outcome: &mut WriteOutcome,
+) -> io::Result<()> {
+    if let Some(meta) = existing {
+        file.set_permissions(meta.permissions())?;
+    }
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn new_file_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        let out = write_env_file(&path, "export A='1'\n").unwrap();
+        assert!(out.created);
+        assert_eq!(out.mode, Some(0o600));
+        assert!(!out.readable_by_others);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "export A='1'\n");
+        assert_eq!(
+            read_env_file(&path).unwrap().as_deref(),
+            Some("export A='1'\n")
+        );
+        // Only the file itself is left behind.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn existing_mode_is_kept_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        fs::write(&path, "A=1\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let out = write_env_file(&path, "A=1\nB=2\n").unwrap();
+        assert!(!out.created);
+        assert_eq!(out.mode, Some(0o640));
+        assert!(out.readable_by_others);
+        assert!(!out.owner_changed);
+        assert_eq!(mode(&path), 0o640);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "A=1\nB=2\n");
+
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let out = write_env_file(&path, "A=1\n").unwrap();
+        assert!(!out.readable_by_others);
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn symlinks_are_refused_and_target_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere");
+        fs::write(&target, "precious\n").unwrap();
+        let link = dir.path().join(".env");
+        symlink(&target, &link).unwrap();
+        let err = write_env_file(&link, "export A='1'\n").unwrap_err();
+        assert!(matches!(err, EnvFileError::Symlink { .. }), "{err}");
+        assert!(err.to_string().contains(".env"));
+        assert!(matches!(
+            read_env_file(&link),
+            Err(EnvFileError::Symlink { .. })
+        ));
+        assert_eq!(fs::read_to_string(&target).unwrap(), "precious\n");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+
+        // A dangling link is refused too.
+        let dangling = dir.path().join("dangling");
+        symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(matches!(
+            write_env_file(&dangling, "x"),
+            Err(EnvFileError::Symlink { .. })
+        ));
+        assert!(!dir.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn directories_and_missing_files() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            write_env_file(dir.path(), "x"),
+            Err(EnvFileError::NotRegularFile { .. })
+        ));
+        assert_eq!(read_env_file(&dir.path().join("none")).unwrap(), None);
+        let err = write_env_file(&dir.path().join("no/such/dir/.env"), "x").unwrap_err();
+        assert!(matches!(err, EnvFileError::Io { .. }));
+        assert!(!err.to_string().contains('\n'));
+    }
+
+    #[test]
+    fn not_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        fs::write(&path, b"A=\xff\n").unwrap();
+        assert!(matches!(
+            read_env_file(&path),
+            Err(EnvFileError::NotUtf8 { .. })
+        ));
+    }
+
+    #[test]
+    fn hard_links_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        let other = dir.path().join("other");
+        fs::write(&path, "A=1\n").unwrap();
+        fs::hard_link(&path, &other).unwrap();
+        let out = write_env_file(&path, "A=1\nB=2\n").unwrap();
+        assert!(out.hard_link_split);
+        assert_eq!(fs::read_to_string(&other).unwrap(), "A=1\n");
+    }
+
+    #[test]
+    fn bare_file_name_lives_in_current_dir() {
+        assert_eq!(parent_dir(Path::new(".env")), Path::new("."));
+        assert_eq!(parent_dir(Path::new("a/.env")), Path::new("a"));
+        assert_eq!(parent_dir(Path::new("/.env")), Path::new("/"));
+    }
+}
