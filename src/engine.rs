@@ -1,0 +1,274 @@
+//! One Dockerfile, end to end: read → parse → plan → apply → re-parse and
+//! re-check → `.env` and ignore-file plans → (with `--write`) atomic writes.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::envfile::{self, ConflictPolicy, IgnoreKind, WantedEntry};
+use crate::fix;
+use crate::migrate::{self, FileSecret, Migration, ENV_SECRET_ID};
+use crate::rules::Finding;
+use crate::syntax::{self, LineIndex, Position};
+
+/// Settings for processing one file.
+#[derive(Clone, Debug, Default)]
+pub struct FileOptions {
+    /// Write the changes.
+    pub write: bool,
+    /// `--env-file`: the env file (default `.env` next to the Dockerfile).
+    pub env_file: Option<PathBuf>,
+    /// `--context`: the build context (default: the Dockerfile's directory).
+    pub context: Option<PathBuf>,
+}
+
+/// A finding with its position.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub finding: Finding,
+    pub position: Position,
+}
+
+/// What processing one Dockerfile found and did.
+#[derive(Debug)]
+pub struct FileReport {
+    pub path: PathBuf,
+    pub findings: Vec<Located>,
+    pub original: String,
+    pub rewritten: String,
+    pub migration: Migration,
+    pub env_path: PathBuf,
+    /// The merged `.env` text, when it changes.
+    pub env_text: Option<String>,
+    /// Keys the `.env` gains, and keys it already had.
+    pub env_added: Vec<String>,
+    pub env_reused: Vec<String>,
+    /// Ignore files to create or extend: path and new text.
+    pub ignore_updates: Vec<(PathBuf, String)>,
+    pub build_command: Option<String>,
+    /// The changes were written.
+    pub written: bool,
+}
+
+impl FileReport {
+    pub fn changes(&self) -> bool {
+        self.original != self.rewritten
+    }
+
+    /// Findings a person must handle.
+    pub fn manual(&self) -> impl Iterator<Item = &Located> {
+        self.findings.iter().filter(|l| !l.finding.fixable())
+    }
+
+    /// Every secret value of this file, for masking output.
+    pub fn secret_values(&self) -> Vec<&str> {
+        self.migration
+            .env
+            .iter()
+            .filter_map(|e| e.value.as_ref().map(|v| v.expose()))
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+}
+
+/// Processes one file; the error is one line naming the file.
+pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
+    let name = path.display();
+    let bytes = fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+    let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    let source = parsed.source;
+    let migration = migrate::plan(&parsed);
+    let rewritten = fix::apply(source, &migration.edits)
+        .map_err(|e| format!("{name}: internal error planning the fix: {e}"))?;
+    if rewritten != source {
+        syntax::parse(&rewritten).map_err(|e| {
+            format!("{name}: internal error: the rewritten file does not parse ({e}); nothing written")
+        })?;
+    }
+    let index = LineIndex::new(source);
+    let findings = migration
+        .findings
+        .iter()
+        .map(|f| Located {
+            finding: f.clone(),
+            position: index.position(source, f.span.start),
+        })
+        .collect();
+
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let context = options.context.clone().unwrap_or_else(|| dir.to_path_buf());
+    let env_path = options.env_file.clone().unwrap_or_else(|| dir.join(".env"));
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        findings,
+        original: source.to_owned(),
+        rewritten,
+        migration,
+        env_path,
+        env_text: None,
+        env_added: Vec::new(),
+        env_reused: Vec::new(),
+        ignore_updates: Vec::new(),
+        build_command: None,
+        written: false,
+    };
+    if !report.changes() {
+        return Ok(report);
+    }
+    plan_env(&mut report)?;
+    plan_ignores(&mut report, &context)?;
+    report.build_command = Some(build_command(&report, &context));
+    if options.write {
+        write(&mut report)?;
+    }
+    Ok(report)
+}
+
+fn plan_env(report: &mut FileReport) -> Result<(), String> {
+    if !report.migration.uses_env_file() {
+        return Ok(());
+    }
+    let wanted: Vec<WantedEntry> = report
+        .migration
+        .env
+        .iter()
+        .map(|e| match &e.value {
+            Some(v) => WantedEntry::secret(&e.name, v.expose()),
+            None => WantedEntry::placeholder(&e.name, Some(&format!("fill in: was --build-arg {}", e.name))),
+        })
+        .collect();
+    let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
+    let plan = envfile::plan(&report.env_path, existing.as_deref(), &wanted, ConflictPolicy::Fail)
+        .map_err(|e| format!("{e}; nothing written"))?;
+    report.env_added = plan.added().into_iter().map(str::to_owned).collect();
+    report.env_reused = plan.reused().into_iter().map(str::to_owned).collect();
+    if plan.changed {
+        report.env_text = Some(plan.text);
+    }
+    Ok(())
+}
+
+fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
+    let mut entries: Vec<String> = Vec::new();
+    if report.migration.uses_env_file() {
+        if let Some(rel) = relative_to(&report.env_path, context) {
+            entries.push(rel);
+        }
+    }
+    entries.extend(report.migration.files.iter().map(|f| f.source.clone()));
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let dockerignore = context.join(".dockerignore");
+    let existing = read_optional(&dockerignore)?;
+    if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Docker, existing.as_deref(), &refs) {
+        report.ignore_updates.push((dockerignore, text));
+    }
+    let env_dir = report.env_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if report.migration.uses_env_file() && envfile::is_in_git_repo(env_dir) {
+        let gitignore = env_dir.join(".gitignore");
+        let existing = read_optional(&gitignore)?;
+        let name = report.env_path.file_name().map(|n| n.to_string_lossy().into_owned());
+        if let Some(name) = name {
+            if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Git, existing.as_deref(), &[&name]) {
+                report.ignore_updates.push((gitignore, text));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {}", path.display(), io_reason(&e))),
+    }
+}
+
+/// `path` relative to `dir`, when it lies inside it.
+fn relative_to(path: &Path, dir: &Path) -> Option<String> {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let dir = dir.strip_prefix("./").unwrap_or(dir);
+    if dir.as_os_str().is_empty() || dir == Path::new(".") {
+        return Some(path.to_string_lossy().into_owned());
+    }
+    path.strip_prefix(dir).ok().map(|p| p.to_string_lossy().into_owned())
+}
+
+/// The `docker build` command for the rewritten file.
+fn build_command(report: &FileReport, context: &Path) -> String {
+    let mut cmd = String::from("DOCKER_BUILDKIT=1 docker build");
+    if report.migration.uses_env_file() {
+        cmd.push_str(&format!(
+            " --secret id={ENV_SECRET_ID},src={}",
+            shell_word(&report.env_path.to_string_lossy())
+        ));
+    }
+    for FileSecret { id, source, .. } in &report.migration.files {
+        let src = context.join(source);
+        cmd.push_str(&format!(" --secret id={id},src={}", shell_word(&src.to_string_lossy())));
+    }
+    cmd.push_str(&format!(
+        " -f {} {}",
+        shell_word(&report.path.to_string_lossy()),
+        shell_word(&context.to_string_lossy())
+    ));
+    cmd
+}
+
+/// Quotes a word for sh when it needs it.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b))
+    {
+        word.to_owned()
+    } else {
+        envfile::shell_single_quote(word)
+    }
+}
+
+fn write(report: &mut FileReport) -> Result<(), String> {
+    if let Some(text) = &report.env_text {
+        envfile::write_env_file(&report.env_path, text).map_err(|e| e.to_string())?;
+    }
+    for (path, text) in &report.ignore_updates {
+        write_atomic(path, text.as_bytes())?;
+    }
+    write_atomic(&report.path, report.rewritten.as_bytes())?;
+    report.written = true;
+    Ok(())
+}
+
+/// Writes through a temporary file in the same directory and a rename,
+/// keeping the permissions of an existing file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path.display();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dfix-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("{name}: cannot write next to it: {}", io_reason(&e)))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| format!("{name}: cannot write: {}", io_reason(&e)))?;
+    if let Some(p) = permissions {
+        fs::set_permissions(tmp.path(), p).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+    }
+    tmp.persist(path)
+        .map_err(|e| format!("{name}: cannot replace: {}", io_reason(&e.error)))?;
+    Ok(())
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => {
+            let text = e.to_string();
+            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        }
+    }
+}

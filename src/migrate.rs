@@ -1,0 +1,848 @@
+//! Planning the migration of one Dockerfile: run the rules over its stages,
+//! decide what can be fixed, and turn that into byte-exact [`Edit`]s plus the
+//! secrets the build must now receive (`.env` entries and mounted files).
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Range;
+
+use crate::fix::Edit;
+use crate::rules::secret_file_copy::is_secret_file;
+use crate::rules::{Finding, Rule};
+use crate::secrets::{self, SecretValue};
+use crate::shell;
+use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Span};
+
+/// The secret id under which the `.env` file is mounted.
+pub const ENV_SECRET_ID: &str = "env";
+
+/// A value the build now reads from the `.env` file.
+#[derive(Clone, Debug)]
+pub struct EnvSecret {
+    pub name: String,
+    /// `None`: the value used to come from `--build-arg NAME=...`; the user
+    /// fills it in.
+    pub value: Option<SecretValue>,
+}
+
+/// A file the build now receives as a secret mount instead of a COPY.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSecret {
+    pub id: String,
+    /// Path of the file in the build context, as the COPY named it.
+    pub source: String,
+    /// Where it is mounted (the path it used to have in the image).
+    pub target: String,
+}
+
+/// Everything dfix would do to one Dockerfile.
+#[derive(Debug, Default)]
+pub struct Migration {
+    pub findings: Vec<Finding>,
+    pub edits: Vec<Edit>,
+    pub env: Vec<EnvSecret>,
+    pub files: Vec<FileSecret>,
+}
+
+impl Migration {
+    pub fn uses_env_file(&self) -> bool {
+        !self.env.is_empty()
+    }
+}
+
+/// Secret mounts and sourcing one RUN needs.
+#[derive(Default, Debug)]
+struct RunNeeds {
+    env: bool,
+    mounts: Vec<String>,
+}
+
+/// A secret ARG or ENV of a stage.
+#[derive(Debug)]
+struct SecretVar {
+    name: String,
+    /// The declaring instruction and the range of the `name[=value]` word.
+    decl: usize,
+    word: Span,
+    from_env: bool,
+    /// `ENV NAME=$NAME` promotions of it: more words to delete.
+    promotions: Vec<(usize, Span)>,
+    value: Option<SecretValue>,
+    /// RUNs naming it.
+    used_by: Vec<usize>,
+    /// Why it cannot be fixed, if so.
+    blocked: Option<String>,
+}
+
+/// A secret file copied into the image by a stage.
+#[derive(Debug)]
+struct CopiedFile {
+    copy: usize,
+    /// The source word to delete (the whole COPY if it is the only one).
+    source_word: Span,
+    only_source: bool,
+    source: String,
+    target: String,
+    mount_options: String,
+    /// RUNs while it is present, and the removals found.
+    runs: Vec<usize>,
+    removed_by: Option<usize>,
+    blocked: Option<String>,
+}
+
+/// Analyses `d` and plans its migration.
+pub fn plan(d: &Dockerfile) -> Migration {
+    let mut planner = Planner {
+        d,
+        m: Migration::default(),
+        runs: BTreeMap::new(),
+        taken_names: HashSet::new(),
+        deleted: BTreeSet::new(),
+        declarations_deleted: BTreeMap::new(),
+        userinfo_vars: BTreeSet::new(),
+        settled_secret_args: BTreeSet::new(),
+    };
+    planner.run();
+    planner.finish()
+}
+
+struct Planner<'a, 's> {
+    d: &'a Dockerfile<'s>,
+    m: Migration,
+    runs: BTreeMap<usize, RunNeeds>,
+    taken_names: HashSet<String>,
+    /// Instructions deleted whole.
+    deleted: BTreeSet<usize>,
+    /// ARG/ENV words to delete, by instruction.
+    declarations_deleted: BTreeMap<usize, Vec<Span>>,
+    /// Secret variables whose declarations were removed from a stage.
+    settled_secret_args: BTreeSet<String>,
+    /// Variables used in the user-info part of a URL anywhere in the file.
+    userinfo_vars: BTreeSet<String>,
+}
+
+/// The text of a shell-form RUN command, with its offset in the file.
+fn shell_text<'s>(d: &Dockerfile<'s>, ins: &Instruction) -> Option<(usize, &'s str)> {
+    match &ins.args {
+        Args::Text(_) => Some((ins.args_span.start, ins.args_span.text(d.source))),
+        _ => None,
+    }
+}
+
+fn shift(span: Range<usize>, by: usize) -> Span {
+    Span::new(span.start + by, span.end + by)
+}
+
+impl<'s> Planner<'_, 's> {
+    fn src(&self) -> &'s str {
+        self.d.source
+    }
+
+    fn finding(&mut self, rule: Rule, span: Span, message: String, manual: Option<String>) {
+        self.m.findings.push(Finding {
+            rule,
+            span,
+            message,
+            manual,
+        });
+    }
+
+    fn unique_name(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let mut n = 2;
+        while self.taken_names.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.taken_names.insert(name.clone());
+        name
+    }
+
+    fn stages(&self) -> Vec<Range<usize>> {
+        let ins = &self.d.instructions;
+        let mut starts: Vec<usize> = ins
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == Keyword::From)
+            .map(|(n, _)| n)
+            .collect();
+        starts.push(ins.len());
+        starts.windows(2).map(|w| w[0]..w[1]).collect()
+    }
+
+    fn run(&mut self) {
+        let windows = self.d.escape == '`';
+        self.userinfo_vars = userinfo_variables(self.src());
+        // ARGs before the first FROM: their defaults, for stages that re-declare them.
+        let mut global_defaults: BTreeMap<String, String> = BTreeMap::new();
+        for ins in self.d.instructions.iter().take_while(|i| i.keyword != Keyword::From) {
+            if let Args::KeyValues(pairs) = &ins.args {
+                for kv in pairs {
+                    if let Some(v) = &kv.value {
+                        global_defaults.insert(kv.key.value.to_string(), v.value.to_string());
+                    }
+                }
+            }
+        }
+        for stage in self.stages() {
+            self.stage(stage, windows, &global_defaults);
+        }
+        self.global_args();
+    }
+
+    /// A secret ARG before the first FROM goes too once every stage's copy
+    /// of it has gone, unless a FROM line needs it.
+    fn global_args(&mut self) {
+        let d = self.d;
+        let from_text: String = d
+            .instructions
+            .iter()
+            .filter(|i| i.keyword == Keyword::From)
+            .map(|i| i.span.text(d.source))
+            .collect();
+        for (idx, ins) in d.instructions.iter().enumerate() {
+            if ins.keyword == Keyword::From {
+                break;
+            }
+            let Args::KeyValues(pairs) = &ins.args else { continue };
+            for kv in pairs {
+                let name = kv.key.value.as_ref();
+                if !self.settled_secret_args.contains(name) {
+                    continue;
+                }
+                if references(&from_text, name) {
+                    self.finding(
+                        Rule::SecretBuildArg,
+                        kv.span,
+                        format!("secret build argument {name} is used by FROM"),
+                        Some("a FROM line needs it; pass it another way".into()),
+                    );
+                    continue;
+                }
+                self.delete_declaration(idx, kv.span);
+            }
+        }
+    }
+
+    fn stage(&mut self, stage: Range<usize>, windows: bool, globals: &BTreeMap<String, String>) {
+        let d = self.d;
+        let mut workdir: Option<String> = None;
+        let mut non_root_user = false;
+        let mut windows = windows;
+        let mut vars: Vec<SecretVar> = Vec::new();
+        let mut files: Vec<CopiedFile> = Vec::new();
+        for idx in stage.clone() {
+            let ins = &d.instructions[idx];
+            match ins.keyword {
+                Keyword::From => {
+                    if let Args::Words(w) = &ins.args {
+                        let image = w.first().map(|a| a.value.to_ascii_lowercase());
+                        if image.is_some_and(|i| i.contains("windows") || i.contains("nanoserver")) {
+                            windows = true;
+                        }
+                    }
+                    self.uses_outside_run(ins, &mut vars);
+                }
+                Keyword::Shell => {
+                    if let Args::Exec(a) = &ins.args {
+                        if a.first().is_some_and(|s| s.value.to_ascii_lowercase().contains("powershell") || s.value.contains("pwsh") || s.value.contains("cmd")) {
+                            windows = true;
+                        }
+                    }
+                }
+                Keyword::Workdir => {
+                    if let Args::Text(a) = &ins.args {
+                        let dir = a.value.trim_matches('"').to_owned();
+                        workdir = if dir.contains('$') {
+                            None
+                        } else if dir.starts_with('/') {
+                            Some(dir)
+                        } else {
+                            workdir.map(|w| join(&w, &dir))
+                        };
+                    }
+                }
+                Keyword::User => {
+                    if let Args::Text(a) = &ins.args {
+                        let user = a.value.split(':').next().unwrap_or("");
+                        non_root_user = !(user == "root" || user == "0");
+                    }
+                }
+                Keyword::Arg | Keyword::Env => self.declarations(idx, &mut vars, globals),
+                Keyword::Copy | Keyword::Add => {
+                    self.copy(idx, workdir.as_deref(), non_root_user, &mut files)
+                }
+                Keyword::Run => {
+                    for f in files.iter_mut().filter(|f| f.removed_by.is_none()) {
+                        f.runs.push(idx);
+                    }
+                    self.run_instruction(idx, &mut vars, &mut files, windows);
+                }
+                Keyword::Onbuild => {
+                    let text = ins.span.text(self.src());
+                    if !secrets::find_credentials(text).is_empty() {
+                        self.finding(
+                            Rule::HardcodedCredential,
+                            ins.span,
+                            "credential in an ONBUILD instruction".into(),
+                            Some("ONBUILD runs in another build; move the secret there".into()),
+                        );
+                    }
+                    self.uses_outside_run(ins, &mut vars);
+                }
+                _ => self.uses_outside_run(ins, &mut vars),
+            }
+        }
+        self.settle_vars(stage, vars, windows);
+        self.settle_files(files, windows);
+    }
+
+    /// Marks secret variables named by a non-RUN instruction as not fixable.
+    fn uses_outside_run(&self, ins: &Instruction, vars: &mut [SecretVar]) {
+        let text = ins.span.text(self.src());
+        for v in vars.iter_mut() {
+            if v.blocked.is_none() && references(text, &v.name) {
+                let kw = ins.keyword_upper(self.src());
+                v.blocked = Some(format!("{} is also used by {kw}, outside RUN", v.name));
+            }
+        }
+    }
+
+    fn declarations(
+        &mut self,
+        idx: usize,
+        vars: &mut Vec<SecretVar>,
+        globals: &BTreeMap<String, String>,
+    ) {
+        let ins = &self.d.instructions[idx];
+        let Args::KeyValues(pairs) = &ins.args else { return };
+        let from_env = ins.keyword == Keyword::Env;
+        for kv in pairs {
+            let name = kv.key.value.to_string();
+            let raw_value = kv.value.as_ref().map(|v| v.value.to_string());
+            // ENV X=$ARG promotes a secret ARG: the same secret.
+            if let Some(existing) = vars.iter_mut().find(|v| {
+                raw_value
+                    .as_deref()
+                    .is_some_and(|r| shell::is_variable_reference(r) && references(r, &v.name))
+            }) {
+                existing.from_env = existing.from_env || from_env;
+                if name == existing.name {
+                    existing.promotions.push((idx, kv.span));
+                    self.finding(
+                        Rule::SecretBuildArg,
+                        kv.span,
+                        format!("build argument {name} is stored in the image config by ENV"),
+                        None,
+                    );
+                    continue;
+                }
+            }
+            let literal = raw_value
+                .as_deref()
+                .filter(|v| !v.is_empty() && !shell::is_variable_reference(v))
+                .map(unquote);
+            let credential_value = literal
+                .as_deref()
+                .is_some_and(|v| !secrets::find_credentials(v).is_empty());
+            let in_userinfo = self.userinfo_vars.contains(&name);
+            if !secrets::is_secret_name(&name) && !credential_value && !in_userinfo {
+                continue;
+            }
+            let value = literal
+                .or_else(|| {
+                    (!from_env && raw_value.is_none())
+                        .then(|| globals.get(&name).map(|g| unquote(g)))
+                        .flatten()
+                })
+                .map(SecretValue::new);
+            let kind = if from_env { "environment variable" } else { "build argument" };
+            let (rule, what) = if value.is_some() {
+                (Rule::HardcodedCredential, format!("{kind} {name} has a literal secret value"))
+            } else {
+                (Rule::SecretBuildArg, format!("secret {kind} {name} ends up in the image history"))
+            };
+            self.finding(rule, kv.span, what, None);
+            self.taken_names.insert(name.clone());
+            vars.push(SecretVar {
+                name,
+                decl: idx,
+                word: kv.span,
+                from_env,
+                promotions: Vec::new(),
+                value,
+                used_by: Vec::new(),
+                blocked: None,
+            });
+        }
+    }
+
+    fn copy(
+        &mut self,
+        idx: usize,
+        workdir: Option<&str>,
+        non_root_user: bool,
+        files: &mut Vec<CopiedFile>,
+    ) {
+        let ins = &self.d.instructions[idx];
+        let Args::Words(words) = &ins.args else { return };
+        if words.len() < 2 {
+            return;
+        }
+        let (dest, sources) = words.split_last().expect("two words");
+        let dest = dest.value.as_ref();
+        let dir_dest = dest.ends_with('/') || dest == "." || sources.len() > 1;
+        for source in sources {
+            let path = source.value.as_ref();
+            if !is_secret_file(path, dest) {
+                continue;
+            }
+            let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
+            let in_image = if dir_dest { join(dest, base) } else { dest.to_owned() };
+            let target = if in_image.starts_with('/') {
+                Some(in_image)
+            } else {
+                workdir.map(|w| join(w, &in_image)).or(Some(in_image))
+            };
+            let mut blocked = None;
+            if ins.flag("from").is_some() {
+                blocked = Some("copied from another stage or image, not the build context".into());
+            } else if path.contains(['*', '?', '$', '[']) || dest.contains('$') {
+                blocked = Some("the path uses a wildcard or a variable".into());
+            }
+            let mut mount_options = String::new();
+            if let Some(chown) = ins.flag("chown").and_then(|f| f.value()) {
+                let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
+                if user.bytes().all(|b| b.is_ascii_digit()) && group.bytes().all(|b| b.is_ascii_digit()) {
+                    mount_options.push_str(&format!(",uid={user},gid={group}"));
+                } else if non_root_user {
+                    blocked = Some(format!("--chown={chown} names a user; a mount needs numeric ids"));
+                }
+            } else if non_root_user {
+                blocked = Some("a non-root USER reads it; give the mount a uid".into());
+            }
+            if let Some(mode) = ins.flag("chmod").and_then(|f| f.value()) {
+                mount_options.push_str(&format!(",mode=0{}", mode.trim_start_matches('0')));
+            }
+            files.push(CopiedFile {
+                copy: idx,
+                source_word: source.span,
+                only_source: sources.len() == 1,
+                source: path.trim_start_matches("./").to_owned(),
+                target: target.unwrap_or_default(),
+                mount_options,
+                runs: Vec::new(),
+                removed_by: None,
+                blocked,
+            });
+        }
+    }
+
+    fn run_instruction(
+        &mut self,
+        idx: usize,
+        vars: &mut [SecretVar],
+        files: &mut [CopiedFile],
+        windows: bool,
+    ) {
+        let d = self.d;
+        let ins = &d.instructions[idx];
+        let Some((offset, text)) = shell_text(d, ins) else {
+            // Exec form: credentials are reported; converting it is not done yet.
+            let text = ins.args_span.text(self.src());
+            for m in secrets::find_credentials(text) {
+                self.finding(
+                    Rule::HardcodedCredential,
+                    shift(m.range.clone(), ins.args_span.start),
+                    format!("{} in an exec-form RUN", m.kind.describe()),
+                    Some("exec-form RUN has no shell to read the secret; rewrite it in shell form".into()),
+                );
+            }
+            return;
+        };
+        let scan = shell::scan(text, d.escape);
+        for v in vars.iter_mut() {
+            if scan.variable_refs().iter().any(|r| r.name == v.name) {
+                v.used_by.push(idx);
+            }
+        }
+        // Literal credentials in the command.
+        let matches = secrets::find_credentials(text);
+        for m in matches {
+            let span = shift(m.range.clone(), offset);
+            if windows {
+                self.finding(
+                    Rule::HardcodedCredential,
+                    span,
+                    m.kind.describe().to_string(),
+                    Some("Windows/PowerShell stage: sourcing a POSIX env file does not apply".into()),
+                );
+                continue;
+            }
+            let value = scan.decode(m.range.clone());
+            let base = secrets::suggest_env_name(&m);
+            let name = self.env_name_for(&base, &value);
+            match scan.reference_splice(m.range.clone(), &name) {
+                Some(splice) => {
+                    self.m.edits.push(Edit::replace(shift(splice.range, offset), splice.replacement));
+                    self.finding(
+                        Rule::HardcodedCredential,
+                        span,
+                        format!("{} (moved to .env as {name})", m.kind.describe()),
+                        None,
+                    );
+                    self.add_env(name, Some(SecretValue::new(value)));
+                    self.runs.entry(idx).or_default().env = true;
+                }
+                None => self.finding(
+                    Rule::HardcodedCredential,
+                    span,
+                    m.kind.describe().to_string(),
+                    Some("the value spans quoting that cannot be rewritten safely".into()),
+                ),
+            }
+        }
+        // Removals of copied secret files.
+        for f in files.iter_mut().filter(|f| f.removed_by.is_none()) {
+            let mut removals = Vec::new();
+            let mut chmods = Vec::new();
+            for (seg_idx, _) in scan.segments().iter().enumerate() {
+                let words: Vec<String> = scan
+                    .segment_words(seg_idx)
+                    .map(|(_, w)| scan.decode(w.range.clone()))
+                    .collect();
+                match words.first().map(String::as_str) {
+                    Some("rm") if removes(&words[1..], f) => removals.push(seg_idx),
+                    Some("chmod" | "chown") if words.len() >= 3 && removes(&words[2..], f) => {
+                        chmods.push(seg_idx)
+                    }
+                    _ => {}
+                }
+            }
+            if !removals.is_empty() {
+                f.removed_by = Some(idx);
+                for seg in removals.into_iter().chain(chmods) {
+                    self.remove_segment(idx, offset, &scan, seg);
+                }
+            }
+        }
+    }
+
+    /// Name for a literal found in a RUN: reuse one already planned for the
+    /// same value.
+    fn env_name_for(&mut self, base: &str, value: &str) -> String {
+        if let Some(existing) = self
+            .m
+            .env
+            .iter()
+            .find(|e| e.value.as_ref().is_some_and(|v| v.expose() == value))
+        {
+            return existing.name.clone();
+        }
+        self.unique_name(base)
+    }
+
+    fn add_env(&mut self, name: String, value: Option<SecretValue>) {
+        if !self.m.env.iter().any(|e| e.name == name) {
+            self.m.env.push(EnvSecret { name, value });
+        }
+    }
+
+    fn remove_segment(&mut self, idx: usize, offset: usize, scan: &shell::Scan, seg: usize) {
+        let Some(removal) = scan.removal(seg) else { return };
+        if removal.leaves_empty {
+            self.delete_instruction(idx);
+        } else {
+            for r in removal.ranges {
+                self.m.edits.push(Edit::delete(shift(r, offset)));
+            }
+        }
+    }
+
+    /// Deletes a whole instruction with its line (indentation and line ending).
+    fn delete_instruction(&mut self, idx: usize) {
+        if !self.deleted.insert(idx) {
+            return;
+        }
+        let span = self.d.instructions[idx].span;
+        self.m.edits.push(Edit::delete(whole_lines(self.src(), span)));
+    }
+
+    fn settle_vars(&mut self, stage: Range<usize>, vars: Vec<SecretVar>, windows: bool) {
+        let d = self.d;
+        for v in vars {
+            let blocked = v.blocked.clone().or_else(|| {
+                windows.then(|| "Windows/PowerShell stage: sourcing a POSIX env file does not apply".to_owned())
+            });
+            if let Some(reason) = blocked {
+                if let Some(f) = self.m.findings.iter_mut().rev().find(|f| f.span == v.word) {
+                    f.manual = Some(reason);
+                }
+                continue;
+            }
+            // Which RUNs need the value: those naming it; for an ENV, or an ARG
+            // no RUN names (tools read it from the environment), every later RUN.
+            let later_runs: Vec<usize> = (v.decl + 1..stage.end)
+                .filter(|&i| d.instructions[i].keyword == Keyword::Run)
+                .collect();
+            let users = if v.from_env || v.used_by.is_empty() {
+                later_runs
+            } else {
+                v.used_by.clone()
+            };
+            for run in users {
+                if shell_text(d, &d.instructions[run]).is_some() {
+                    self.runs.entry(run).or_default().env = true;
+                }
+            }
+            self.add_env(v.name.clone(), v.value.clone());
+            self.delete_declaration(v.decl, v.word);
+            for &(idx, word) in &v.promotions {
+                self.delete_declaration(idx, word);
+            }
+            self.settled_secret_args.insert(v.name.clone());
+        }
+    }
+
+    /// Deletes one `name[=value]` of an ARG/ENV (the whole instruction once
+    /// all of its words go; decided in `finish`).
+    fn delete_declaration(&mut self, idx: usize, word: Span) {
+        self.declarations_deleted.entry(idx).or_default().push(word);
+    }
+
+    fn settle_files(&mut self, files: Vec<CopiedFile>, windows: bool) {
+        let mut ids: Vec<String> = self.m.files.iter().map(|f| f.id.clone()).collect();
+        for f in files {
+            let name = f.source.rsplit('/').next().unwrap_or(&f.source).to_owned();
+            let span = f.source_word;
+            let message = format!("secret file {name} is copied into an image layer");
+            let reason = f
+                .blocked
+                .clone()
+                .or_else(|| windows.then(|| "Windows stage".to_owned()))
+                .or_else(|| {
+                    f.removed_by.is_none().then(|| {
+                        "never removed: it may be needed at run time; mount it where it is used".to_owned()
+                    })
+                });
+            if let Some(reason) = reason {
+                self.finding(Rule::SecretFileCopy, span, message, Some(reason));
+                continue;
+            }
+            self.finding(Rule::SecretFileCopy, span, message, None);
+            let mut id = secret_id(&name);
+            let mut n = 2;
+            while ids.contains(&id) {
+                id = format!("{}_{n}", secret_id(&name));
+                n += 1;
+            }
+            ids.push(id.clone());
+            let mount = format!("--mount=type=secret,id={id},target={}{}", f.target, f.mount_options);
+            for run in &f.runs {
+                if Some(*run) == f.removed_by && self.deleted.contains(run) {
+                    continue;
+                }
+                self.runs.entry(*run).or_default().mounts.push(mount.clone());
+            }
+            if f.only_source {
+                self.delete_instruction(f.copy);
+            } else {
+                let start = self.src()[..span.start].trim_end_matches([' ', '\t']).len();
+                self.m.edits.push(Edit::delete(Span::new(start, span.end)));
+            }
+            self.m.files.push(FileSecret {
+                id,
+                source: f.source,
+                target: f.target,
+            });
+        }
+    }
+
+    fn finish(mut self) -> Migration {
+        let d = self.d;
+        for (idx, words) in std::mem::take(&mut self.declarations_deleted) {
+            let ins = &d.instructions[idx];
+            let total = match &ins.args {
+                Args::KeyValues(p) => p.len(),
+                _ => 1,
+            };
+            if words.len() >= total {
+                self.delete_instruction(idx);
+            } else {
+                for word in words {
+                    let start = self.src()[..word.start].trim_end_matches([' ', '\t']).len();
+                    self.m.edits.push(Edit::delete(Span::new(start, word.end)));
+                }
+            }
+        }
+        for (idx, needs) in std::mem::take(&mut self.runs) {
+            if self.deleted.contains(&idx) {
+                continue;
+            }
+            let ins = &d.instructions[idx];
+            let mut flags = String::new();
+            if needs.env {
+                flags.push_str(&format!(" --mount=type=secret,id={ENV_SECRET_ID}"));
+            }
+            for m in &needs.mounts {
+                flags.push(' ');
+                flags.push_str(m);
+            }
+            if !flags.is_empty() {
+                self.m.edits.push(Edit::insert(ins.keyword_span.end, flags));
+            }
+            if needs.env {
+                self.m.edits.push(source_env_edit(ins));
+            }
+        }
+        self.m.edits.sort();
+        self.m.edits.dedup();
+        self.m.findings.sort_by_key(|f| (f.span.start, f.rule));
+        self.m
+    }
+}
+
+/// The edit that makes a RUN read the env file before its command.
+fn source_env_edit(ins: &Instruction) -> Edit {
+    let sourcing = format!(". /run/secrets/{ENV_SECRET_ID}");
+    // `RUN <<EOF` alone: the heredoc is the script; source it on its first line.
+    if let Some(h) = ins.heredocs.first().filter(|h| h.word == ins.args_span) {
+        return Edit::insert(h.body.start, format!("{sourcing}\n"));
+    }
+    Edit::insert(ins.args_span.start, format!("{sourcing} && "))
+}
+
+/// The span of whole lines covering `span`, with the final line ending.
+fn whole_lines(source: &str, span: Span) -> Span {
+    let start = source[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let rest = &source[span.end..];
+    let end = match rest.find('\n') {
+        Some(i) if rest[..i].trim_end_matches('\r').is_empty() => span.end + i + 1,
+        _ => span.end,
+    };
+    Span::new(start, end)
+}
+
+/// Names of the variables that appear in the user-info part of a URL
+/// (`https://${USER}:${PASS}@host`): whatever they hold is a credential.
+fn userinfo_variables(text: &str) -> BTreeSet<String> {
+    static URL_USERINFO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://([^/@\s'\x22]*)@").expect("valid regex")
+    });
+    static VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
+    });
+    let mut names = BTreeSet::new();
+    if !text.contains("://") {
+        return names;
+    }
+    for userinfo in URL_USERINFO.captures_iter(text) {
+        for var in VAR.captures_iter(&userinfo[1]) {
+            names.insert(var[1].to_owned());
+        }
+    }
+    names
+}
+
+/// Whether `text` names variable `name` as `$name` or `${name...}`.
+fn references(text: &str, name: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i + 1..];
+        let candidate = after.strip_prefix('{').unwrap_or(after);
+        if let Some(tail) = candidate.strip_prefix(name) {
+            if !tail.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                return true;
+            }
+        }
+        rest = after;
+    }
+    false
+}
+
+/// Whether the arguments of `rm`/`chmod` name the copied file.
+fn removes(args: &[String], f: &CopiedFile) -> bool {
+    let base = f.target.rsplit('/').next().unwrap_or(&f.target);
+    args.iter().filter(|a| !a.starts_with('-')).any(|a| {
+        let a = a.trim_end_matches('/');
+        a == f.target
+            || a == base
+            || a == format!("./{base}")
+            || a.strip_prefix("~").is_some_and(|r| f.target.ends_with(r))
+            || a.strip_prefix("$HOME").is_some_and(|r| f.target.ends_with(r))
+            || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
+    })
+}
+
+/// Joins a path to a directory, as WORKDIR and COPY do.
+fn join(dir: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_owned();
+    }
+    let path = path.trim_start_matches("./");
+    let path = if path == "." { "" } else { path };
+    let mut out = dir.trim_end_matches('/').to_owned();
+    if !path.is_empty() {
+        out.push('/');
+        out.push_str(path);
+    } else if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// A secret id from a file name: `.netrc` → `netrc`.
+fn secret_id(name: &str) -> String {
+    let id: String = name
+        .trim_start_matches('.')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if id.is_empty() { "secret".into() } else { id }
+}
+
+/// The value of an ARG/ENV word with one level of quotes removed.
+fn unquote(value: &str) -> String {
+    let v = value.trim();
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return v[1..v.len() - 1].to_owned();
+        }
+    }
+    v.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_paths_like_docker() {
+        assert_eq!(join("/app", ".netrc"), "/app/.netrc");
+        assert_eq!(join("/app/", "./x"), "/app/x");
+        assert_eq!(join("/", ".npmrc"), "/.npmrc");
+        assert_eq!(join("/app", "/root/.netrc"), "/root/.netrc");
+        assert_eq!(join("/app", "."), "/app");
+    }
+
+    #[test]
+    fn variables_in_url_userinfo() {
+        let got = userinfo_variables("pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x");
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), ["PYPI_PASS", "PYPI_USER"]);
+        assert!(userinfo_variables("git clone git@github.com:$ORG/x").is_empty());
+    }
+
+    #[test]
+    fn finds_variable_references() {
+        assert!(references("https://${U}:${PASS}@h", "PASS"));
+        assert!(references("$PASS", "PASS"));
+        assert!(!references("$PASSWORD", "PASS"));
+        assert!(references("${PASS:-x}", "PASS"));
+    }
+
+    #[test]
+    fn whole_lines_take_indentation_and_newline() {
+        let src = "FROM x\n  RUN a\r\nRUN b";
+        assert_eq!(whole_lines(src, Span::new(9, 14)), Span::new(7, 16));
+        assert_eq!(whole_lines(src, Span::new(16, 21)), Span::new(16, 21));
+    }
+}
