@@ -5,12 +5,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 
+use crate::envfile;
 use crate::fix::Edit;
 use crate::rules::secret_file_copy::is_secret_file;
 use crate::rules::{Finding, Rule};
 use crate::secrets::{self, SecretValue};
 use crate::shell;
 use crate::syntax::{Args, Dockerfile, Instruction, Keyword, Span};
+
+/// Why nothing is rewritten in a Windows stage.
+const WINDOWS: &str = "Windows/PowerShell stage: sourcing a POSIX env file does not apply";
 
 /// The secret id under which the `.env` file is mounted.
 pub const ENV_SECRET_ID: &str = "env";
@@ -41,6 +45,9 @@ pub struct Migration {
     pub edits: Vec<Edit>,
     pub env: Vec<EnvSecret>,
     pub files: Vec<FileSecret>,
+    /// Where literal secret values sit in the original text (fixed or not),
+    /// for masking output.
+    pub secret_spans: Vec<Span>,
 }
 
 impl Migration {
@@ -53,6 +60,8 @@ impl Migration {
 #[derive(Default, Debug)]
 struct RunNeeds {
     env: bool,
+    /// The command was rewritten with the sourcing already in it.
+    sourced: bool,
     mounts: Vec<String>,
 }
 
@@ -174,7 +183,12 @@ impl<'s> Planner<'_, 's> {
         self.userinfo_vars = userinfo_variables(self.src());
         // ARGs before the first FROM: their defaults, for stages that re-declare them.
         let mut global_defaults: BTreeMap<String, String> = BTreeMap::new();
-        for ins in self.d.instructions.iter().take_while(|i| i.keyword != Keyword::From) {
+        for ins in self
+            .d
+            .instructions
+            .iter()
+            .take_while(|i| i.keyword != Keyword::From)
+        {
             if let Args::KeyValues(pairs) = &ins.args {
                 for kv in pairs {
                     if let Some(v) = &kv.value {
@@ -203,7 +217,9 @@ impl<'s> Planner<'_, 's> {
             if ins.keyword == Keyword::From {
                 break;
             }
-            let Args::KeyValues(pairs) = &ins.args else { continue };
+            let Args::KeyValues(pairs) = &ins.args else {
+                continue;
+            };
             for kv in pairs {
                 let name = kv.key.value.as_ref();
                 if !self.settled_secret_args.contains(name) {
@@ -236,7 +252,8 @@ impl<'s> Planner<'_, 's> {
                 Keyword::From => {
                     if let Args::Words(w) = &ins.args {
                         let image = w.first().map(|a| a.value.to_ascii_lowercase());
-                        if image.is_some_and(|i| i.contains("windows") || i.contains("nanoserver")) {
+                        if image.is_some_and(|i| i.contains("windows") || i.contains("nanoserver"))
+                        {
                             windows = true;
                         }
                     }
@@ -244,7 +261,11 @@ impl<'s> Planner<'_, 's> {
                 }
                 Keyword::Shell => {
                     if let Args::Exec(a) = &ins.args {
-                        if a.first().is_some_and(|s| s.value.to_ascii_lowercase().contains("powershell") || s.value.contains("pwsh") || s.value.contains("cmd")) {
+                        if a.first().is_some_and(|s| {
+                            s.value.to_ascii_lowercase().contains("powershell")
+                                || s.value.contains("pwsh")
+                                || s.value.contains("cmd")
+                        }) {
                             windows = true;
                         }
                     }
@@ -314,7 +335,9 @@ impl<'s> Planner<'_, 's> {
         globals: &BTreeMap<String, String>,
     ) {
         let ins = &self.d.instructions[idx];
-        let Args::KeyValues(pairs) = &ins.args else { return };
+        let Args::KeyValues(pairs) = &ins.args else {
+            return;
+        };
         let from_env = ins.keyword == Keyword::Env;
         for kv in pairs {
             let name = kv.key.value.to_string();
@@ -355,12 +378,27 @@ impl<'s> Planner<'_, 's> {
                         .flatten()
                 })
                 .map(SecretValue::new);
-            let kind = if from_env { "environment variable" } else { "build argument" };
-            let (rule, what) = if value.is_some() {
-                (Rule::HardcodedCredential, format!("{kind} {name} has a literal secret value"))
+            let kind = if from_env {
+                "environment variable"
             } else {
-                (Rule::SecretBuildArg, format!("secret {kind} {name} ends up in the image history"))
+                "build argument"
             };
+            let (rule, what) = if value.is_some() {
+                (
+                    Rule::HardcodedCredential,
+                    format!("{kind} {name} has a literal secret value"),
+                )
+            } else {
+                (
+                    Rule::SecretBuildArg,
+                    format!("secret {kind} {name} ends up in the image history"),
+                )
+            };
+            if value.is_some() {
+                if let Some(v) = &kv.value {
+                    self.m.secret_spans.push(v.span);
+                }
+            }
             self.finding(rule, kv.span, what, None);
             self.taken_names.insert(name.clone());
             vars.push(SecretVar {
@@ -384,7 +422,9 @@ impl<'s> Planner<'_, 's> {
         files: &mut Vec<CopiedFile>,
     ) {
         let ins = &self.d.instructions[idx];
-        let Args::Words(words) = &ins.args else { return };
+        let Args::Words(words) = &ins.args else {
+            return;
+        };
         if words.len() < 2 {
             return;
         }
@@ -396,8 +436,16 @@ impl<'s> Planner<'_, 's> {
             if !is_secret_file(path, dest) {
                 continue;
             }
-            let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
-            let in_image = if dir_dest { join(dest, base) } else { dest.to_owned() };
+            let base = path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(path);
+            let in_image = if dir_dest {
+                join(dest, base)
+            } else {
+                dest.to_owned()
+            };
             let target = if in_image.starts_with('/') {
                 Some(in_image)
             } else {
@@ -412,10 +460,14 @@ impl<'s> Planner<'_, 's> {
             let mut mount_options = String::new();
             if let Some(chown) = ins.flag("chown").and_then(|f| f.value()) {
                 let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
-                if user.bytes().all(|b| b.is_ascii_digit()) && group.bytes().all(|b| b.is_ascii_digit()) {
+                if user.bytes().all(|b| b.is_ascii_digit())
+                    && group.bytes().all(|b| b.is_ascii_digit())
+                {
                     mount_options.push_str(&format!(",uid={user},gid={group}"));
                 } else if non_root_user {
-                    blocked = Some(format!("--chown={chown} names a user; a mount needs numeric ids"));
+                    blocked = Some(format!(
+                        "--chown={chown} names a user; a mount needs numeric ids"
+                    ));
                 }
             } else if non_root_user {
                 blocked = Some("a non-root USER reads it; give the mount a uid".into());
@@ -446,17 +498,11 @@ impl<'s> Planner<'_, 's> {
     ) {
         let d = self.d;
         let ins = &d.instructions[idx];
+        if let Args::Exec(items) = &ins.args {
+            self.exec_form(idx, items, windows);
+            return;
+        }
         let Some((offset, text)) = shell_text(d, ins) else {
-            // Exec form: credentials are reported; converting it is not done yet.
-            let text = ins.args_span.text(self.src());
-            for m in secrets::find_credentials(text) {
-                self.finding(
-                    Rule::HardcodedCredential,
-                    shift(m.range.clone(), ins.args_span.start),
-                    format!("{} in an exec-form RUN", m.kind.describe()),
-                    Some("exec-form RUN has no shell to read the secret; rewrite it in shell form".into()),
-                );
-            }
             return;
         };
         let scan = shell::scan(text, d.escape);
@@ -465,40 +511,20 @@ impl<'s> Planner<'_, 's> {
                 v.used_by.push(idx);
             }
         }
-        // Literal credentials in the command.
-        let matches = secrets::find_credentials(text);
-        for m in matches {
-            let span = shift(m.range.clone(), offset);
-            if windows {
-                self.finding(
-                    Rule::HardcodedCredential,
-                    span,
-                    m.kind.describe().to_string(),
-                    Some("Windows/PowerShell stage: sourcing a POSIX env file does not apply".into()),
-                );
-                continue;
-            }
-            let value = scan.decode(m.range.clone());
-            let base = secrets::suggest_env_name(&m);
-            let name = self.env_name_for(&base, &value);
-            match scan.reference_splice(m.range.clone(), &name) {
-                Some(splice) => {
-                    self.m.edits.push(Edit::replace(shift(splice.range, offset), splice.replacement));
-                    self.finding(
-                        Rule::HardcodedCredential,
-                        span,
-                        format!("{} (moved to .env as {name})", m.kind.describe()),
-                        None,
-                    );
-                    self.add_env(name, Some(SecretValue::new(value)));
-                    self.runs.entry(idx).or_default().env = true;
+        self.literals(idx, offset, &scan, windows);
+        for h in &ins.heredocs {
+            let body = h.body.text(self.src());
+            if h.word == ins.args_span {
+                // `RUN <<EOF`: the body is the script.
+                let body_scan = shell::scan(body, d.escape);
+                for v in vars.iter_mut() {
+                    if body_scan.variable_refs().iter().any(|r| r.name == v.name) {
+                        v.used_by.push(idx);
+                    }
                 }
-                None => self.finding(
-                    Rule::HardcodedCredential,
-                    span,
-                    m.kind.describe().to_string(),
-                    Some("the value spans quoting that cannot be rewritten safely".into()),
-                ),
+                self.literals(idx, h.body.start, &body_scan, windows);
+            } else {
+                self.heredoc_data(idx, h, windows);
             }
         }
         // Removals of copied secret files.
@@ -527,6 +553,135 @@ impl<'s> Planner<'_, 's> {
         }
     }
 
+    /// Replaces the literal credentials of one shell text (a RUN command or a
+    /// heredoc script) that starts at `offset` in the file.
+    fn literals(&mut self, idx: usize, offset: usize, scan: &shell::Scan, windows: bool) {
+        for m in secrets::find_credentials(scan.text()) {
+            let span = shift(m.range.clone(), offset);
+            self.m.secret_spans.push(span);
+            if windows {
+                self.finding(
+                    Rule::HardcodedCredential,
+                    span,
+                    m.kind.describe().to_string(),
+                    Some(WINDOWS.into()),
+                );
+                continue;
+            }
+            let value = scan.decode(m.range.clone());
+            let base = secrets::suggest_env_name(&m);
+            let name = self.env_name_for(&base, &value);
+            match scan.reference_splice(m.range.clone(), &name) {
+                Some(splice) => {
+                    let at = shift(splice.range, offset);
+                    self.m.edits.push(Edit::replace(at, splice.replacement));
+                    self.moved_literal(idx, span, m.kind.describe(), name, value);
+                }
+                None => self.finding(
+                    Rule::HardcodedCredential,
+                    span,
+                    m.kind.describe().to_string(),
+                    Some("the value spans quoting that cannot be rewritten safely".into()),
+                ),
+            }
+        }
+    }
+
+    fn moved_literal(&mut self, idx: usize, span: Span, what: &str, name: String, value: String) {
+        self.finding(
+            Rule::HardcodedCredential,
+            span,
+            format!("{what} (moves to .env as {name})"),
+            None,
+        );
+        self.add_env(name, Some(SecretValue::new(value)));
+        self.runs.entry(idx).or_default().env = true;
+    }
+
+    /// A heredoc that is data for a command (`cat <<EOF > file`): an
+    /// unquoted delimiter lets the shell expand `${NAME}` in it.
+    fn heredoc_data(&mut self, idx: usize, h: &crate::syntax::Heredoc, windows: bool) {
+        let body = h.body.text(self.src());
+        for m in secrets::find_credentials(body) {
+            let span = shift(m.range.clone(), h.body.start);
+            self.m.secret_spans.push(span);
+            let blocked = if windows {
+                Some(WINDOWS)
+            } else if !h.expand {
+                Some("the heredoc delimiter is quoted, so its body cannot read a variable")
+            } else {
+                None
+            };
+            if let Some(reason) = blocked {
+                self.finding(
+                    Rule::HardcodedCredential,
+                    span,
+                    m.kind.describe().into(),
+                    Some(reason.into()),
+                );
+                continue;
+            }
+            let value = body[m.range.clone()].to_owned();
+            let name = self.env_name_for(&secrets::suggest_env_name(&m), &value);
+            self.m
+                .edits
+                .push(Edit::replace(span, format!("${{{name}}}")));
+            self.moved_literal(idx, span, m.kind.describe(), name, value);
+        }
+    }
+
+    /// A JSON (exec form) RUN holding a credential becomes a shell-form RUN
+    /// that sources the env file: exec form has no shell to expand `${NAME}`.
+    fn exec_form(&mut self, idx: usize, items: &[crate::syntax::Arg], windows: bool) {
+        let ins = &self.d.instructions[idx];
+        let mut words = Vec::with_capacity(items.len());
+        let mut found = false;
+        for item in items {
+            let value = item.value.as_ref();
+            let matches = secrets::find_credentials(value);
+            if matches.is_empty() {
+                words.push(sh_quote(value));
+                continue;
+            }
+            found = true;
+            // JSON escapes make offsets in the decoded value differ from the
+            // file: mask the whole element.
+            self.m.secret_spans.push(item.span);
+            if windows {
+                for m in &matches {
+                    self.finding(
+                        Rule::HardcodedCredential,
+                        item.span,
+                        m.kind.describe().into(),
+                        Some(WINDOWS.into()),
+                    );
+                }
+                return;
+            }
+            let mut word = String::new();
+            let mut at = 0;
+            for m in matches {
+                if m.range.start > at {
+                    word.push_str(&envfile::shell_single_quote(&value[at..m.range.start]));
+                }
+                let secret = value[m.range.clone()].to_owned();
+                let name = self.env_name_for(&secrets::suggest_env_name(&m), &secret);
+                word.push_str(&format!("\"${{{name}}}\""));
+                self.moved_literal(idx, item.span, m.kind.describe(), name, secret);
+                at = m.range.end;
+            }
+            if at < value.len() {
+                word.push_str(&envfile::shell_single_quote(&value[at..]));
+            }
+            words.push(word);
+        }
+        if found {
+            let command = format!(". /run/secrets/{ENV_SECRET_ID} && {}", words.join(" "));
+            self.m.edits.push(Edit::replace(ins.args_span, command));
+            self.runs.entry(idx).or_default().sourced = true;
+        }
+    }
+
     /// Name for a literal found in a RUN: reuse one already planned for the
     /// same value.
     fn env_name_for(&mut self, base: &str, value: &str) -> String {
@@ -548,7 +703,9 @@ impl<'s> Planner<'_, 's> {
     }
 
     fn remove_segment(&mut self, idx: usize, offset: usize, scan: &shell::Scan, seg: usize) {
-        let Some(removal) = scan.removal(seg) else { return };
+        let Some(removal) = scan.removal(seg) else {
+            return;
+        };
         if removal.leaves_empty {
             self.delete_instruction(idx);
         } else {
@@ -564,14 +721,18 @@ impl<'s> Planner<'_, 's> {
             return;
         }
         let span = self.d.instructions[idx].span;
-        self.m.edits.push(Edit::delete(whole_lines(self.src(), span)));
+        self.m
+            .edits
+            .push(Edit::delete(whole_lines(self.src(), span)));
     }
 
     fn settle_vars(&mut self, stage: Range<usize>, vars: Vec<SecretVar>, windows: bool) {
         let d = self.d;
         for v in vars {
             let blocked = v.blocked.clone().or_else(|| {
-                windows.then(|| "Windows/PowerShell stage: sourcing a POSIX env file does not apply".to_owned())
+                windows.then(|| {
+                    "Windows/PowerShell stage: sourcing a POSIX env file does not apply".to_owned()
+                })
             });
             if let Some(reason) = blocked {
                 if let Some(f) = self.m.findings.iter_mut().rev().find(|f| f.span == v.word) {
@@ -621,7 +782,8 @@ impl<'s> Planner<'_, 's> {
                 .or_else(|| windows.then(|| "Windows stage".to_owned()))
                 .or_else(|| {
                     f.removed_by.is_none().then(|| {
-                        "never removed: it may be needed at run time; mount it where it is used".to_owned()
+                        "never removed: it may be needed at run time; mount it where it is used"
+                            .to_owned()
                     })
                 });
             if let Some(reason) = reason {
@@ -636,12 +798,19 @@ impl<'s> Planner<'_, 's> {
                 n += 1;
             }
             ids.push(id.clone());
-            let mount = format!("--mount=type=secret,id={id},target={}{}", f.target, f.mount_options);
+            let mount = format!(
+                "--mount=type=secret,id={id},target={}{}",
+                f.target, f.mount_options
+            );
             for run in &f.runs {
                 if Some(*run) == f.removed_by && self.deleted.contains(run) {
                     continue;
                 }
-                self.runs.entry(*run).or_default().mounts.push(mount.clone());
+                self.runs
+                    .entry(*run)
+                    .or_default()
+                    .mounts
+                    .push(mount.clone());
             }
             if f.only_source {
                 self.delete_instruction(f.copy);
@@ -661,17 +830,34 @@ impl<'s> Planner<'_, 's> {
         let d = self.d;
         for (idx, words) in std::mem::take(&mut self.declarations_deleted) {
             let ins = &d.instructions[idx];
-            let total = match &ins.args {
-                Args::KeyValues(p) => p.len(),
-                _ => 1,
+            let spans: Vec<Span> = match &ins.args {
+                Args::KeyValues(p) => p.iter().map(|kv| kv.span).collect(),
+                _ => Vec::new(),
             };
-            if words.len() >= total {
+            let gone: Vec<bool> = spans.iter().map(|s| words.contains(s)).collect();
+            if gone.iter().all(|&g| g) {
                 self.delete_instruction(idx);
-            } else {
-                for word in words {
-                    let start = self.src()[..word.start].trim_end_matches([' ', '\t']).len();
-                    self.m.edits.push(Edit::delete(Span::new(start, word.end)));
+                continue;
+            }
+            // Each run of deleted words goes with the separator after it, or,
+            // at the end, with the separator before it (which may hold a line
+            // continuation that must not be left dangling).
+            let mut i = 0;
+            while i < spans.len() {
+                if !gone[i] {
+                    i += 1;
+                    continue;
                 }
+                let first = i;
+                while i < spans.len() && gone[i] {
+                    i += 1;
+                }
+                let range = if i < spans.len() {
+                    Span::new(spans[first].start, spans[i].start)
+                } else {
+                    Span::new(spans[first - 1].end, spans[i - 1].end)
+                };
+                self.m.edits.push(Edit::delete(range));
             }
         }
         for (idx, needs) in std::mem::take(&mut self.runs) {
@@ -690,7 +876,7 @@ impl<'s> Planner<'_, 's> {
             if !flags.is_empty() {
                 self.m.edits.push(Edit::insert(ins.keyword_span.end, flags));
             }
-            if needs.env {
+            if needs.env && !needs.sourced {
                 self.m.edits.push(source_env_edit(ins));
             }
         }
@@ -768,7 +954,8 @@ fn removes(args: &[String], f: &CopiedFile) -> bool {
             || a == base
             || a == format!("./{base}")
             || a.strip_prefix("~").is_some_and(|r| f.target.ends_with(r))
-            || a.strip_prefix("$HOME").is_some_and(|r| f.target.ends_with(r))
+            || a.strip_prefix("$HOME")
+                .is_some_and(|r| f.target.ends_with(r))
             || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
     })
 }
@@ -795,9 +982,32 @@ fn secret_id(name: &str) -> String {
     let id: String = name
         .trim_start_matches('.')
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if id.is_empty() { "secret".into() } else { id }
+    if id.is_empty() {
+        "secret".into()
+    } else {
+        id
+    }
+}
+
+/// Quotes a word for sh when it needs it.
+fn sh_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        envfile::shell_single_quote(word)
+    }
 }
 
 /// The value of an ARG/ENV word with one level of quotes removed.
@@ -826,8 +1036,13 @@ mod tests {
 
     #[test]
     fn variables_in_url_userinfo() {
-        let got = userinfo_variables("pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x");
-        assert_eq!(got.into_iter().collect::<Vec<_>>(), ["PYPI_PASS", "PYPI_USER"]);
+        let got = userinfo_variables(
+            "pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x",
+        );
+        assert_eq!(
+            got.into_iter().collect::<Vec<_>>(),
+            ["PYPI_PASS", "PYPI_USER"]
+        );
         assert!(userinfo_variables("git clone git@github.com:$ORG/x").is_empty());
     }
 

@@ -16,14 +16,41 @@ pub struct OutputStyle {
     pub show_secrets: bool,
 }
 
-/// Replaces every secret value of the file by its mask.
-pub fn mask(text: &str, report: &FileReport, show_secrets: bool) -> String {
-    if show_secrets {
-        return text.to_owned();
-    }
-    let mut values = report.secret_values();
+/// Values shorter than this are not replaced by text search (they would
+/// mangle unrelated words); where they were found they are still masked.
+const MIN_SEARCHED_SECRET: usize = 4;
+
+/// Masks secrets in the original text: at the places they were found, and
+/// wherever else their value appears.
+fn mask_original(report: &FileReport) -> String {
+    let edits: Vec<crate::fix::Edit> = report
+        .migration
+        .secret_spans
+        .iter()
+        .map(|s| crate::fix::Edit::replace(*s, secrets::mask(s.text(&report.original))))
+        .collect();
+    let masked =
+        crate::fix::apply(&report.original, &edits).unwrap_or_else(|_| report.original.clone());
+    mask_values(&masked, report)
+}
+
+/// Replaces every known secret value in `text` by its mask.
+pub fn mask_values(text: &str, report: &FileReport) -> String {
+    let mut values: Vec<&str> = report
+        .secret_values()
+        .into_iter()
+        .chain(
+            report
+                .migration
+                .secret_spans
+                .iter()
+                .map(|s| s.text(&report.original)),
+        )
+        .filter(|v| v.len() >= MIN_SEARCHED_SECRET)
+        .collect();
     // Longest first, so a value containing another is masked whole.
     values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.dedup();
     let mut out = text.to_owned();
     for v in values {
         out = out.replace(v, &secrets::mask(v));
@@ -35,17 +62,28 @@ pub fn mask(text: &str, report: &FileReport, show_secrets: bool) -> String {
 pub fn diff(report: &FileReport, style: OutputStyle) -> String {
     let path = report.path.to_string_lossy();
     let path = path.trim_start_matches("./");
-    let diff = TextDiff::from_lines(&report.original, &report.rewritten);
+    let (old, new) = if style.show_secrets {
+        (report.original.clone(), report.rewritten.clone())
+    } else {
+        (
+            mask_original(report),
+            mask_values(&report.rewritten, report),
+        )
+    };
+    let diff = TextDiff::from_lines(&old, &new);
     let text = diff
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string();
-    let text = mask(&text, report, style.show_secrets);
     if !style.color {
         return text;
     }
-    let (red, green, cyan) = (Style::new().red(), Style::new().green(), Style::new().cyan());
+    let (red, green, cyan) = (
+        Style::new().red(),
+        Style::new().green(),
+        Style::new().cyan(),
+    );
     text.split_inclusive('\n')
         .map(|line| {
             if line.starts_with("+++") || line.starts_with("---") {
@@ -89,7 +127,11 @@ pub fn finding_lines(report: &FileReport) -> String {
 pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     let mut out = String::new();
     let env = report.env_path.display();
-    let verb = if report.written { "wrote" } else { "would write" };
+    let verb = if report.written {
+        "wrote"
+    } else {
+        "would write"
+    };
     for e in &report.migration.env {
         let shown = match &e.value {
             Some(v) if style.show_secrets => v.expose().to_owned(),

@@ -21,7 +21,9 @@ pub fn mask(_v: &str) -> String {
 }
 pub fn is_secret_name(name: &str) -> bool {
     let n = name.to_ascii_uppercase();
-    ["PASS", "TOKEN", "SECRET", "PASSWORD"].iter().any(|w| n.ends_with(w))
+    ["PASS", "TOKEN", "SECRET", "PASSWORD"]
+        .iter()
+        .any(|w| n.ends_with(w))
 }
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CredentialKind {
@@ -44,11 +46,25 @@ pub fn find_credentials(text: &str) -> Vec<CredentialMatch> {
         .filter(|c| !c[2].starts_with('$'))
         .map(|c| {
             let m = c.get(2).unwrap();
-            CredentialMatch { range: m.range(), kind: CredentialKind::UrlPassword, host: c[3].to_owned() }
+            CredentialMatch {
+                range: m.range(),
+                kind: CredentialKind::UrlPassword,
+                host: c[3].to_owned(),
+            }
         })
         .collect()
 }
 pub fn suggest_env_name(m: &CredentialMatch) -> String {
-    let slug: String = m.host.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    let slug: String = m
+        .host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{slug}_PASSWORD")
 }

@@ -9,59 +9,10 @@
 
 mod support;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 
 use dfix::syntax;
-use serde::Deserialize;
-use support::{corpus_dir, files_under, prerequisite};
-
-#[derive(Deserialize)]
-struct Reference {
-    file: String,
-    ok: bool,
-    #[serde(default)]
-    instructions: Vec<(String, usize, usize, Vec<String>)>,
-    #[serde(default)]
-    error: String,
-}
-
-/// The Python interpreter that has the `dockerfile` package.
-fn reference_python() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("DFIX_REFERENCE_PYTHON").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
-    ];
-    candidates.into_iter().flatten().find(|python| {
-        Command::new(python)
-            .args(["-c", "import dockerfile"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
-
-fn reference_parse(python: &Path, files: &[PathBuf]) -> Vec<Reference> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/buildkit_parse.py");
-    let mut child = Command::new(python)
-        .arg(script)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("run the reference parser");
-    let mut stdin = child.stdin.take().unwrap();
-    let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
-    let writer = std::thread::spawn(move || stdin.write_all(list.as_bytes()).unwrap());
-    let output = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(output.status.success(), "reference parser failed");
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use support::{corpus_dir, files_under, prerequisite, reference_parse, reference_python};
 
 /// Differences we accept: (file suffix, how our answer starts, why).
 const ACCEPTED: &[(&str, &str, &str)] = &[(

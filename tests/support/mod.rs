@@ -85,3 +85,120 @@ pub fn go_quote(s: &str) -> String {
 fn is_format(c: char) -> bool {
     matches!(c as u32, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0xfeff)
 }
+
+/// Copies a fixture directory into a fresh temporary directory.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    dir
+}
+
+/// The fixture directories (each holds a `Dockerfile`).
+pub fn fixture_names() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("Dockerfile").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The properties every rewrite must have, checked the same way for every
+/// rule and fixture:
+/// - the output parses;
+/// - every original line the diff changes is touched by an edit (bytes we did
+///   not mean to change are unchanged);
+/// - a second run plans nothing (idempotent) and leaves only findings that
+///   need a person.
+pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit]) {
+    dfix::syntax::parse(rewritten)
+        .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
+    let diff = similar::TextDiff::from_lines(original, rewritten);
+    let mut offset = 0;
+    for change in diff.iter_all_changes() {
+        let len = change.value().len();
+        if change.tag() == similar::ChangeTag::Delete {
+            let line = offset..offset + len;
+            assert!(
+                edits
+                    .iter()
+                    .any(|e| e.span.start < line.end && e.span.end >= line.start
+                        || e.span.start >= line.start && e.span.start <= line.end),
+                "line {line:?} changed without an edit: {:?}",
+                change.value()
+            );
+        }
+        if change.tag() != similar::ChangeTag::Insert {
+            offset += len;
+        }
+    }
+    let again = dfix::syntax::parse(rewritten).unwrap();
+    let second = dfix::migrate::plan(&again);
+    assert!(
+        second.edits.is_empty(),
+        "a second run still plans edits: {:?}\n{rewritten}",
+        second.edits
+    );
+    assert!(
+        second.findings.iter().all(|f| !f.fixable()),
+        "a second run still finds fixable problems: {:?}",
+        second.findings
+    );
+}
+
+/// BuildKit's view of one file (see `tests/reference/buildkit_parse.py`).
+#[derive(serde::Deserialize)]
+pub struct Reference {
+    pub file: String,
+    pub ok: bool,
+    #[serde(default)]
+    pub instructions: Vec<(String, usize, usize, Vec<String>)>,
+    #[serde(default)]
+    pub error: String,
+}
+
+/// The Python interpreter that has the `dockerfile` package.
+pub fn reference_python() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("DFIX_REFERENCE_PYTHON").map(PathBuf::from),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python")),
+    ];
+    candidates.into_iter().flatten().find(|python| {
+        std::process::Command::new(python)
+            .args(["-c", "import dockerfile"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+pub fn reference_parse(python: &Path, files: &[PathBuf]) -> Vec<Reference> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/buildkit_parse.py");
+    let mut child = std::process::Command::new(python)
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run the reference parser");
+    let mut stdin = child.stdin.take().unwrap();
+    let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
+    let writer =
+        std::thread::spawn(move || std::io::Write::write_all(&mut stdin, list.as_bytes()).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(output.status.success(), "reference parser failed");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}

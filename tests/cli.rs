@@ -1,0 +1,216 @@
+//! The `dfix` binary end to end on temporary trees: exit codes, modes,
+//! writes that keep the file's bytes, mode and line endings, and secrets
+//! that never reach the output unless asked for.
+
+mod support;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dfix(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dfix"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const SECRET: &str = "s3cr3t-Value-42";
+
+fn seed(dir: &Path) {
+    fs::write(
+        dir.join("Dockerfile"),
+        format!("FROM alpine\nRUN pip install --index-url https://ci:{SECRET}@pypi.example.com/simple app\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn dry_run_shows_diff_and_build_command_without_the_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let out = dfix(dir.path(), &["Dockerfile"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("--- a/Dockerfile\n+++ b/Dockerfile\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("+RUN --mount=type=secret,id=env . /run/secrets/env && pip install"));
+    assert!(
+        stdout.contains("DOCKER_BUILDKIT=1 docker build --secret id=env,src=.env -f Dockerfile .")
+    );
+    assert!(
+        !stdout.contains(SECRET),
+        "the secret leaked into the output:\n{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "no colour on a pipe");
+    // Nothing was written.
+    assert!(!dir.path().join(".env").exists());
+    let shown = dfix(dir.path(), &["--show-secrets", "Dockerfile"]);
+    assert!(text(&shown.stdout).contains(SECRET));
+}
+
+#[test]
+fn write_then_everything_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let df = dir.path().join("Dockerfile");
+    fs::set_permissions(&df, fs::Permissions::from_mode(0o640)).unwrap();
+    let out = dfix(dir.path(), &["--write", "Dockerfile"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stdout).contains(SECRET));
+    let rewritten = fs::read_to_string(&df).unwrap();
+    assert!(!rewritten.contains(SECRET));
+    assert_eq!(
+        fs::metadata(&df).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    let env = dir.path().join(".env");
+    assert_eq!(
+        fs::metadata(&env).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // The .env gives the exact value back to sh.
+    let sourced = Command::new("sh")
+        .arg("-c")
+        .arg(". ./.env && printf %s \"$PYPI_EXAMPLE_COM_PASSWORD\"")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(text(&sourced.stdout), SECRET);
+    assert!(fs::read_to_string(dir.path().join(".dockerignore"))
+        .unwrap()
+        .contains(".env"));
+    // A second --write changes nothing; --check is clean.
+    let again = dfix(dir.path(), &["--write", "Dockerfile"]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&df).unwrap(), rewritten);
+    let check = dfix(dir.path(), &["--check", "Dockerfile"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    assert!(check.stdout.is_empty());
+}
+
+#[test]
+fn write_keeps_crlf_bom_and_missing_final_newline() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = format!("\u{feff}FROM alpine\r\nRUN curl -u ci:x https://ci:{SECRET}@h.example.com/a\r\nCMD [\"a\"]");
+    fs::write(dir.path().join("Dockerfile"), &original).unwrap();
+    let out = dfix(dir.path(), &["--write", "Dockerfile"]);
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{}",
+        text(&out.stderr)
+    );
+    let rewritten = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(rewritten.starts_with("\u{feff}FROM alpine\r\nRUN --mount=type=secret,id=env "));
+    assert!(rewritten.ends_with("\r\nCMD [\"a\"]"));
+    assert_eq!(rewritten.matches("\r\n").count(), 2);
+    assert_eq!(rewritten.matches('\n').count(), 2);
+}
+
+#[test]
+fn check_lists_findings_with_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    let out = dfix(dir.path(), &["--check", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("./Dockerfile:2:"), "{stdout}");
+    assert!(stdout.contains(": DF001 "), "{stdout}");
+    assert!(!stdout.contains(SECRET));
+}
+
+#[test]
+fn errors_name_the_file_and_the_rest_is_processed() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    fs::write(dir.path().join("binary.Dockerfile"), b"\x7fELF\x00\x01").unwrap();
+    fs::write(dir.path().join("latin1.Dockerfile"), b"FROM x\n# caf\xe9\n").unwrap();
+    fs::write(
+        dir.path().join("clean.Dockerfile"),
+        "FROM alpine\nRUN true\n",
+    )
+    .unwrap();
+    let out = dfix(
+        dir.path(),
+        &[
+            "--check",
+            "missing/Dockerfile",
+            "binary.Dockerfile",
+            "latin1.Dockerfile",
+            "Dockerfile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("dfix: missing/Dockerfile: no such file")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("dfix: binary.Dockerfile: line 1, column 5: binary")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("dfix: latin1.Dockerfile: line 2, column 6: not valid UTF-8")));
+    // The good file was still checked.
+    assert!(text(&out.stdout).contains("Dockerfile:2:"));
+    let clean = dfix(dir.path(), &["clean.Dockerfile"]);
+    assert_eq!(clean.status.code(), Some(0));
+}
+
+#[test]
+fn existing_env_is_merged_and_conflicts_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    seed(dir.path());
+    fs::write(dir.path().join(".env"), "# mine\nOTHER=1\n").unwrap();
+    let out = dfix(dir.path(), &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let env = fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(env.starts_with("# mine\nOTHER=1\n"), "{env}");
+    // Same key, different value: refused, nothing written.
+    let dir2 = tempfile::tempdir().unwrap();
+    seed(dir2.path());
+    fs::write(
+        dir2.path().join(".env"),
+        "PYPI_EXAMPLE_COM_PASSWORD=other\n",
+    )
+    .unwrap();
+    let before = fs::read(dir2.path().join("Dockerfile")).unwrap();
+    let out = dfix(dir2.path(), &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("PYPI_EXAMPLE_COM_PASSWORD"), "{stderr}");
+    assert!(!stderr.contains(SECRET) && !stderr.contains("other"));
+    assert_eq!(fs::read(dir2.path().join("Dockerfile")).unwrap(), before);
+    assert_eq!(
+        fs::read_to_string(dir2.path().join(".env")).unwrap(),
+        "PYPI_EXAMPLE_COM_PASSWORD=other\n"
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dfix"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = text(&out.stdout);
+    assert!(help.contains("Examples:") && help.contains("dfix --write Dockerfile"));
+    assert!(help.contains("Exit status: 0 clean, 1 findings or changes pending, 2"));
+}

@@ -1,0 +1,171 @@
+//! dfix over the shared corpus:
+//! - `real/`: almost no file gets a finding; the few that do are a reviewed
+//!   snapshot (`snapshots/corpus__real_findings.snap`);
+//! - `antipatterns/`: how many labelled leaks are found and fixed, with every
+//!   miss listed and explained;
+//! - every rewrite passes the shared checks and re-parses with BuildKit's own
+//!   parser.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use dfix::{fix, migrate, syntax};
+use support::{corpus_dir, files_under, prerequisite};
+
+fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(true);
+    s.set_omit_expression(true);
+    s
+}
+
+/// Rule ids of the findings, `DF001 x2, DF003` style, and how many need a person.
+fn summarize(findings: &[dfix::rules::Finding]) -> String {
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings {
+        *by_rule.entry(f.rule.id()).or_default() += 1;
+    }
+    let manual = findings.iter().filter(|f| !f.fixable()).count();
+    let rules: Vec<String> = by_rule
+        .into_iter()
+        .map(|(id, n)| {
+            if n == 1 {
+                id.to_owned()
+            } else {
+                format!("{id} x{n}")
+            }
+        })
+        .collect();
+    format!("{} ({manual} need a person)", rules.join(", "))
+}
+
+#[test]
+fn real_corpus_has_almost_no_findings() {
+    let root = corpus_dir().join("real");
+    if !prerequisite(root.is_dir(), "the corpus (../shared/corpus)") {
+        return;
+    }
+    let files = files_under(&root);
+    let mut flagged = Vec::new();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let Ok(parsed) = syntax::parse_bytes(&bytes) else {
+            continue;
+        };
+        let m = migrate::plan(&parsed);
+        if !m.findings.is_empty() {
+            let rel = file.strip_prefix(&root).unwrap().display().to_string();
+            flagged.push(format!("{rel}: {}", summarize(&m.findings)));
+            let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+            support::check_rewrite(parsed.source, &rewritten, &m.edits);
+        }
+    }
+    assert!(files.len() > 5_800);
+    assert!(
+        flagged.len() * 100 < files.len(),
+        "more than 1% of real files flagged: {}",
+        flagged.len()
+    );
+    settings().bind(|| insta::assert_snapshot!("real_findings", flagged.join("\n")));
+}
+
+/// Labelled leaks dfix does not find, and why.
+const MISSES: &[(&str, &str)] = &[];
+
+#[test]
+fn antipatterns_found_and_fixed() {
+    let root = corpus_dir().join("antipatterns");
+    if !prerequisite(root.is_dir(), "the corpus (../shared/corpus)") {
+        return;
+    }
+    let manifest = std::fs::read_to_string(root.join("MANIFEST.tsv")).unwrap();
+    let mut lines = Vec::new();
+    let (mut total, mut found, mut fixed) = (0, 0, 0);
+    let mut misses = Vec::new();
+    for row in manifest.lines().skip(1) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let (nnn, labels) = (cols[0], cols[4]);
+        total += 1;
+        let bytes = std::fs::read(root.join(format!("{nnn}.Dockerfile"))).unwrap();
+        let parsed = match syntax::parse_bytes(&bytes) {
+            Ok(p) => p,
+            Err(e) => {
+                lines.push(format!("{nnn} {labels}: does not parse: {e}"));
+                continue;
+            }
+        };
+        let m = migrate::plan(&parsed);
+        let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+        support::check_rewrite(parsed.source, &rewritten, &m.edits);
+        if m.findings.is_empty() {
+            misses.push(nnn.to_owned());
+            let why = MISSES
+                .iter()
+                .find(|(n, _)| *n == nnn)
+                .map_or("UNEXPLAINED", |(_, w)| w);
+            lines.push(format!("{nnn} {labels}: MISSED: {why}"));
+            continue;
+        }
+        found += 1;
+        let all_fixed = m.findings.iter().all(|f| f.fixable());
+        if all_fixed {
+            fixed += 1;
+        }
+        lines.push(format!("{nnn} {labels}: {}", summarize(&m.findings)));
+    }
+    let report = format!(
+        "found {found} of {total}, fixed completely {fixed}\n{}",
+        lines.join("\n")
+    );
+    eprintln!("{report}");
+    let explained: Vec<&str> = MISSES.iter().map(|(n, _)| *n).collect();
+    assert_eq!(
+        misses, explained,
+        "every miss is explained, every explained miss is a miss"
+    );
+    settings().bind(|| insta::assert_snapshot!("antipatterns", report));
+}
+
+#[test]
+fn rewrites_reparse_with_buildkit() {
+    let Some(python) = support::reference_python() else {
+        prerequisite(
+            false,
+            "a Python venv with the `dockerfile` package (.venv, see .ci/run)",
+        );
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut inputs: Vec<PathBuf> = support::fixture_names()
+        .iter()
+        .map(|n| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(n)
+                .join("Dockerfile")
+        })
+        .collect();
+    inputs.extend(files_under(&corpus_dir().join("antipatterns")));
+    let mut written = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let bytes = std::fs::read(input).unwrap();
+        let Ok(parsed) = syntax::parse_bytes(&bytes) else {
+            continue;
+        };
+        let m = migrate::plan(&parsed);
+        if m.edits.is_empty() {
+            continue;
+        }
+        let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+        let path = out.path().join(format!("{i}.Dockerfile"));
+        std::fs::write(&path, rewritten).unwrap();
+        written.push(path);
+    }
+    assert!(written.len() > 20, "only {} rewrites", written.len());
+    for r in support::reference_parse(&python, &written) {
+        assert!(r.ok, "BuildKit rejects a rewrite: {}: {}", r.file, r.error);
+    }
+}
