@@ -740,16 +740,12 @@ impl<'s> Planner<'_, 's> {
                 }
                 continue;
             }
-            // Which RUNs need the value: those naming it; for an ENV, or an ARG
-            // no RUN names (tools read it from the environment), every later RUN.
-            let later_runs: Vec<usize> = (v.decl + 1..stage.end)
+            // Every later RUN of the stage needs the value: an ARG or ENV is in
+            // the environment of each of them, and tools read it from there
+            // without the RUN naming it.
+            let users: Vec<usize> = (v.decl + 1..stage.end)
                 .filter(|&i| d.instructions[i].keyword == Keyword::Run)
                 .collect();
-            let users = if v.from_env || v.used_by.is_empty() {
-                later_runs
-            } else {
-                v.used_by.clone()
-            };
             for run in users {
                 if shell_text(d, &d.instructions[run]).is_some() {
                     self.runs.entry(run).or_default().env = true;

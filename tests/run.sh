@@ -19,3 +19,7 @@ echo "== cargo clippy"
 cargo clippy --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test
+
+echo "== end-to-end on a real BuildKit (tests/e2e/run.sh)"
+cargo build --quiet
+bash tests/e2e/run.sh

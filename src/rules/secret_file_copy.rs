@@ -49,8 +49,17 @@ pub fn is_secret_file(source: &str, dest: &str) -> bool {
         .unwrap_or(source)
         .to_ascii_lowercase();
     let dest_lower = dest.to_ascii_lowercase();
+    let public = name.ends_with(".pub")
+        || name.contains("public")
+        || name.contains("cert")
+        || name.contains("known_hosts")
+        || name.contains("authorized_keys")
+        || name.contains("config");
     if dest_lower.contains("/.ssh/") || dest_lower.starts_with("~/.ssh") {
-        return !name.ends_with(".pub") && name != "known_hosts";
+        return !public;
+    }
+    if public && !SECRET_FILE_NAMES.contains(&name.as_str()) {
+        return false;
     }
     if name == "credentials" {
         return source.contains(".aws") || dest_lower.contains(".aws");
@@ -88,6 +97,9 @@ mod tests {
             ("id_rsa.pub", "/root/.ssh/"),
             ("known_hosts", "/root/.ssh/"),
             ("ca-cert.pem", "/etc/ssl/"),
+            ("ssh_config", "/root/.ssh/config"),
+            ("config", "/root/.ssh/"),
+            ("public.pem", "/app/"),
             ("requirements.txt", "."),
         ] {
             assert!(!is_secret_file(src, dest), "{src} -> {dest}");
