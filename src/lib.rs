@@ -42,6 +42,17 @@ pub struct Config {
     pub show_secrets: bool,
     pub color: bool,
     pub no_ignore: bool,
+    pub format: cli::Format,
+    pub jobs: Option<usize>,
+}
+
+impl Config {
+    fn style(&self) -> report::OutputStyle {
+        report::OutputStyle {
+            color: self.color,
+            show_secrets: self.show_secrets,
+        }
+    }
 }
 
 /// What to do with what is found.
@@ -58,6 +69,9 @@ pub enum Mode {
 impl Config {
     /// Validates the command line. The error is one line.
     pub fn from_cli(cli: &cli::Cli) -> Result<Config, String> {
+        if cli.jobs == Some(0) {
+            return Err("--jobs must be at least 1".into());
+        }
         if cli.paths.is_empty() {
             return Err("no PATH given (try `dfix --help`)".into());
         }
@@ -93,6 +107,8 @@ impl Config {
             show_secrets: cli.show_secrets,
             color,
             no_ignore: cli.no_ignore,
+            format: cli.format,
+            jobs: cli.jobs,
         })
     }
 }
@@ -114,64 +130,186 @@ pub fn run(cli: cli::Cli) -> Outcome {
     }
 }
 
-/// Processes every file of `config` and prints the results.
+/// Counts for the closing summary.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub files: usize,
+    pub with_findings: usize,
+    pub by_rule: std::collections::BTreeMap<&'static str, usize>,
+    pub fixed: usize,
+    pub manual: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    fn add(&mut self, r: &engine::FileReport) {
+        self.files += 1;
+        if !r.findings.is_empty() {
+            self.with_findings += 1;
+        }
+        for l in &r.findings {
+            *self.by_rule.entry(l.finding.rule.id()).or_default() += 1;
+        }
+        if r.changes() {
+            self.fixed += 1;
+        }
+        if r.manual().next().is_some() {
+            self.manual += 1;
+        }
+    }
+
+    fn render(&self, mode: Mode, elapsed: std::time::Duration) -> String {
+        let rules: Vec<String> = self
+            .by_rule
+            .iter()
+            .map(|(id, n)| format!("{id} {n}"))
+            .collect();
+        let fixed = match mode {
+            Mode::Write => "fixed",
+            Mode::DryRun | Mode::Check => "fixable",
+        };
+        format!(
+            "dfix: {} files, {} with findings{}, {} {fixed}, {} need a person, {} errors, {:.2}s",
+            self.files + self.errors,
+            self.with_findings,
+            if rules.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", rules.join(", "))
+            },
+            self.fixed,
+            self.manual,
+            self.errors,
+            elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Files that share a directory share its `.env` and `.dockerignore`: they
+/// are processed one after the other, in path order; directories in parallel.
+fn groups(files: &[std::path::PathBuf]) -> Vec<&[std::path::PathBuf]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=files.len() {
+        if i == files.len() || files[i].parent() != files[start].parent() {
+            out.push(&files[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+/// Processes every file of `config` and prints the results: in path order,
+/// each file's output in one piece, whatever the number of threads.
 pub fn run_config(config: &Config) -> Outcome {
+    use rayon::prelude::*;
+
+    let started = std::time::Instant::now();
     let (files, walk_errors) = walk::find(&config.paths, config.no_ignore);
-    let mut outcome = Outcome::Clean;
-    let style = report::OutputStyle {
-        color: config.color,
-        show_secrets: config.show_secrets,
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("dfix: cannot start worker threads: {e}");
+            return Outcome::Error;
+        }
     };
+    let mut outcome = Outcome::Clean;
+    let mut summary = Summary::default();
+    let mut json_files = Vec::new();
+    let progress = progress_bar(files.len());
     let stdout = std::io::stdout();
-    for path in &files {
-        let result = engine::process(path, &config.file);
-        let mut out = stdout.lock();
-        let text = match result {
-            Err(message) => {
-                eprintln!("dfix: {message}");
-                outcome = outcome.max(Outcome::Error);
+    // A bounded batch at a time keeps memory flat however large the tree.
+    for batch in groups(&files).chunks(128) {
+        let results: Vec<Vec<(&std::path::PathBuf, Result<engine::FileReport, String>)>> = pool
+            .install(|| {
+                batch
+                    .par_iter()
+                    .map(|group| {
+                        group
+                            .iter()
+                            .map(|path| (path, engine::process(path, &config.file)))
+                            .collect()
+                    })
+                    .collect()
+            });
+        for (path, result) in results.into_iter().flatten() {
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            let r = match result {
+                Err(message) => {
+                    summary.errors += 1;
+                    outcome = outcome.max(Outcome::Error);
+                    if config.format == cli::Format::Text {
+                        eprintln!("dfix: {message}");
+                    } else {
+                        json_files.push(report::json::FileJson::error(
+                            &path.display().to_string(),
+                            &message,
+                        ));
+                    }
+                    continue;
+                }
+                Ok(r) => r,
+            };
+            summary.add(&r);
+            let pending = match config.mode {
+                Mode::Check => !r.findings.is_empty(),
+                Mode::DryRun => !r.findings.is_empty() || r.changes(),
+                Mode::Write => r.manual().next().is_some(),
+            };
+            if pending {
+                outcome = outcome.max(Outcome::Findings);
+            }
+            if config.format != cli::Format::Text {
+                json_files.push(report::json::FileJson::from_report(&r));
                 continue;
             }
-            Ok(r) => {
-                let pending = match config.mode {
-                    Mode::Check => !r.findings.is_empty(),
-                    Mode::DryRun => !r.findings.is_empty() || r.changes(),
-                    Mode::Write => r.manual().next().is_some(),
-                };
-                if pending {
-                    outcome = outcome.max(Outcome::Findings);
-                }
-                match config.mode {
-                    Mode::Check => report::finding_lines(&r),
-                    Mode::DryRun | Mode::Write => {
-                        let mut text = String::new();
-                        if r.changes() && config.mode == Mode::DryRun {
-                            text.push_str(&report::diff(&r, style));
-                        } else if r.written {
-                            text.push_str(&format!("{}: rewritten\n", r.path.display()));
-                        }
-                        let manual: Vec<_> = r.manual().collect();
-                        if !manual.is_empty() {
-                            text.push_str(&report::finding_lines(&r));
-                        }
-                        if r.changes() {
-                            text.push_str(&report::summary(&r, style));
-                        }
-                        text
-                    }
-                }
+            let text = report::file_text(&r, config.mode, config.style());
+            if stdout.lock().write_all(text.as_bytes()).is_err() {
+                // Broken pipe: stop quietly.
+                return outcome;
             }
-        };
-        if out.write_all(text.as_bytes()).is_err() {
-            // Broken pipe: stop quietly.
-            return outcome;
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     for message in walk_errors {
         eprintln!("dfix: {message}");
+        summary.errors += 1;
         outcome = outcome.max(Outcome::Error);
     }
+    let rendered = match config.format {
+        cli::Format::Text => None,
+        cli::Format::Json => Some(report::json::document(&json_files, &summary)),
+        cli::Format::Sarif => Some(report::sarif::document(&json_files)),
+    };
+    if let Some(doc) = rendered {
+        let _ = stdout.lock().write_all(doc.as_bytes());
+    }
+    if config.format == cli::Format::Text
+        && (files.len() > 1 || config.paths.iter().any(|p| p.is_dir()))
+    {
+        eprintln!("{}", summary.render(config.mode, started.elapsed()));
+    }
     outcome
+}
+
+/// A progress bar on stderr, only for long runs on a terminal.
+fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+    if total < 500 || !console::Term::stderr().features().is_attended() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    Some(bar)
 }
 
 fn debug_parse(file: &Path) -> Outcome {

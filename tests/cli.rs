@@ -157,7 +157,15 @@ fn errors_name_the_file_and_the_rest_is_processed() {
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    let lines: Vec<&str> = stderr.lines().collect();
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    // The closing summary comes last.
+    let summary = lines.pop().unwrap();
+    assert!(
+        summary.starts_with(
+            "dfix: 4 files, 1 with findings (DF001 1), 1 fixable, 0 need a person, 3 errors"
+        ),
+        "{summary}"
+    );
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(lines
         .iter()

@@ -1,5 +1,9 @@
-//! Text output: unified diffs, finding lines, the `.env` summary and the build
-//! command. Secret values are masked everywhere unless `--show-secrets`.
+//! Output: unified diffs, finding lines, the `.env` summary and the build
+//! command as text, and the JSON and SARIF documents. Secret values are
+//! masked everywhere unless `--show-secrets`.
+
+pub mod json;
+pub mod sarif;
 
 use std::fmt::Write as _;
 
@@ -165,4 +169,24 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
         let _ = writeln!(out, "build with:\n  {cmd}");
     }
     out
+}
+
+/// Everything text mode prints for one file, as one piece.
+pub fn file_text(r: &FileReport, mode: crate::Mode, style: OutputStyle) -> String {
+    let mut text = String::new();
+    match mode {
+        crate::Mode::Check => return finding_lines(r),
+        crate::Mode::DryRun if r.changes() => text.push_str(&diff(r, style)),
+        crate::Mode::Write if r.written => {
+            text.push_str(&format!("{}: rewritten\n", r.path.display()));
+        }
+        _ => {}
+    }
+    if r.manual().next().is_some() {
+        text.push_str(&finding_lines(r));
+    }
+    if r.changes() {
+        text.push_str(&summary(r, style));
+    }
+    text
 }

@@ -1,0 +1,85 @@
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning accepts it.
+
+use serde_json::{json, Value};
+
+use super::json::FileJson;
+use crate::rules;
+
+fn rule_descriptors() -> Vec<Value> {
+    rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id(),
+                "name": r.name(),
+                "shortDescription": { "text": r.summary() },
+                "fullDescription": { "text": r.summary() },
+                "help": { "text": format!("{}: {}. Run `dfix --write` to move it to a BuildKit secret mount.", r.id(), r.summary()) },
+                "defaultConfiguration": { "level": "error" },
+                "properties": { "tags": ["security", "secrets", "dockerfile"] }
+            })
+        })
+        .collect()
+}
+
+/// A path as a relative URI with forward slashes.
+fn uri(path: &str) -> String {
+    path.trim_start_matches("./").replace('\\', "/")
+}
+
+/// The run as a SARIF log. Files that could not be read become tool
+/// notifications.
+pub fn document(files: &[FileJson]) -> String {
+    let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id()).collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for f in files {
+        if let Some(error) = &f.error {
+            notifications.push(json!({
+                "level": "error",
+                "message": { "text": error },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&f.path) } } }]
+            }));
+            continue;
+        }
+        for finding in &f.findings {
+            let mut message = finding.message.clone();
+            if let Some(reason) = &finding.reason {
+                message.push_str(&format!(" (needs a person: {reason})"));
+            }
+            results.push(json!({
+                "ruleId": finding.rule,
+                "ruleIndex": ids.iter().position(|id| *id == finding.rule).unwrap_or(0),
+                "level": "error",
+                "message": { "text": message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+                        "region": { "startLine": finding.line, "startColumn": finding.column }
+                    }
+                }]
+            }));
+        }
+    }
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "dfix",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rule_descriptors()
+                }
+            },
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications
+            }],
+            "results": results
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).expect("serializable");
+    out.push('\n');
+    out
+}
