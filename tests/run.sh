@@ -7,10 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! .venv/bin/python -c 'import dockerfile' 2>/dev/null; then
-    echo "== setting up .venv with BuildKit's parser (PyPI: dockerfile)"
+if ! .venv/bin/python -c 'import dockerfile, jsonschema' 2>/dev/null; then
+    echo "== setting up .venv: BuildKit's parser (PyPI: dockerfile), jsonschema"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check dockerfile
+    .venv/bin/pip install --quiet --disable-pip-version-check dockerfile jsonschema
+fi
+if [ ! -s .venv/sarif-2.1.0.json ]; then
+    echo "== fetching the SARIF 2.1.0 JSON schema (npm: @microsoft/jest-sarif)"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null \
+        && tar xzf ./*.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json)
+    cp "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" .venv/sarif-2.1.0.json
+    rm -rf "$tmp"
 fi
 
 echo "== cargo fmt --check"
