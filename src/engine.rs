@@ -77,7 +77,9 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     let bytes = fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     let source = parsed.source;
-    let migration = migrate::plan(&parsed);
+    let env_path_for_plan = env_path_of(path, options);
+    let existing = existing_env(&env_path_for_plan);
+    let migration = migrate::plan_with_existing(&parsed, &existing);
     let rewritten = fix::apply(source, &migration.edits)
         .map_err(|e| format!("{name}: internal error planning the fix: {e}"))?;
     if rewritten != source {
@@ -134,6 +136,23 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         write(&mut report)?;
     }
     Ok(report)
+}
+
+fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new(""));
+    options
+        .env_file
+        .clone()
+        .unwrap_or_else(|| parent.join(".env"))
+}
+
+/// Keys and values of an existing `.env`, as dotenvy reads them (a file it
+/// cannot read counts as empty here; planning the merge reports it).
+fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let Ok(text) = fs::read_to_string(path) else {
+        return Default::default();
+    };
+    dotenvy::from_read_iter(text.as_bytes()).flatten().collect()
 }
 
 fn plan_env(report: &mut FileReport) -> Result<(), String> {

@@ -100,8 +100,16 @@ struct CopiedFile {
 
 /// Analyses `d` and plans its migration.
 pub fn plan(d: &Dockerfile) -> Migration {
+    plan_with_existing(d, &BTreeMap::new())
+}
+
+/// Like [`plan`], knowing the keys and values an existing `.env` already
+/// holds: a literal equal to one of them reuses its name; names dfix makes up
+/// never take a key that holds another value.
+pub fn plan_with_existing(d: &Dockerfile, existing: &BTreeMap<String, String>) -> Migration {
     let mut planner = Planner {
         d,
+        existing,
         m: Migration::default(),
         runs: BTreeMap::new(),
         taken_names: HashSet::new(),
@@ -116,6 +124,8 @@ pub fn plan(d: &Dockerfile) -> Migration {
 
 struct Planner<'a, 's> {
     d: &'a Dockerfile<'s>,
+    /// Keys and values of the existing `.env`.
+    existing: &'a BTreeMap<String, String>,
     m: Migration,
     runs: BTreeMap<usize, RunNeeds>,
     taken_names: HashSet<String>,
@@ -158,7 +168,7 @@ impl<'s> Planner<'_, 's> {
     fn unique_name(&mut self, base: &str) -> String {
         let mut name = base.to_owned();
         let mut n = 2;
-        while self.taken_names.contains(&name) {
+        while self.taken_names.contains(&name) || self.existing.contains_key(&name) {
             name = format!("{base}_{n}");
             n += 1;
         }
@@ -310,11 +320,34 @@ impl<'s> Planner<'_, 's> {
                     }
                     self.uses_outside_run(ins, &mut vars);
                 }
-                _ => self.uses_outside_run(ins, &mut vars),
+                _ => {
+                    self.literal_outside_run(ins);
+                    self.uses_outside_run(ins, &mut vars);
+                }
             }
         }
         self.settle_vars(stage, vars, windows);
         self.settle_files(files, windows);
+    }
+
+    /// A literal credential in LABEL, CMD, ENTRYPOINT, HEALTHCHECK, ...: it is
+    /// in the image config or needed at run time, so a person decides.
+    fn literal_outside_run(&mut self, ins: &Instruction) {
+        let text = ins.span.text(self.src());
+        let matches = secrets::find_credentials(text);
+        for m in matches {
+            let span = shift(m.range.clone(), ins.span.start);
+            self.m.secret_spans.push(span);
+            let kw = ins.keyword_upper(self.src());
+            self.finding(
+                Rule::HardcodedCredential,
+                span,
+                format!("{} in {kw}", m.kind.describe()),
+                Some(format!(
+                    "{kw} keeps it in the image or needs it at run time"
+                )),
+            );
+        }
     }
 
     /// Marks secret variables named by a non-RUN instruction as not fixable.
@@ -692,6 +725,13 @@ impl<'s> Planner<'_, 's> {
             .find(|e| e.value.as_ref().is_some_and(|v| v.expose() == value))
         {
             return existing.name.clone();
+        }
+        if let Some((name, _)) = self.existing.iter().find(|(k, v)| {
+            *v == value && (*k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('_')))
+        }) {
+            let name = name.clone();
+            self.taken_names.insert(name.clone());
+            return name;
         }
         self.unique_name(base)
     }

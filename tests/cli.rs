@@ -191,7 +191,7 @@ fn existing_env_is_merged_and_conflicts_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let env = fs::read_to_string(dir.path().join(".env")).unwrap();
     assert!(env.starts_with("# mine\nOTHER=1\n"), "{env}");
-    // Same key, different value: refused, nothing written.
+    // A made-up name never takes a key that holds another value.
     let dir2 = tempfile::tempdir().unwrap();
     seed(dir2.path());
     fs::write(
@@ -199,16 +199,40 @@ fn existing_env_is_merged_and_conflicts_refused() {
         "PYPI_EXAMPLE_COM_PASSWORD=other\n",
     )
     .unwrap();
-    let before = fs::read(dir2.path().join("Dockerfile")).unwrap();
     let out = dfix(dir2.path(), &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let env = fs::read_to_string(dir2.path().join(".env")).unwrap();
+    assert!(
+        env.starts_with("PYPI_EXAMPLE_COM_PASSWORD=other\n"),
+        "{env}"
+    );
+    assert!(env.contains("export PYPI_EXAMPLE_COM_PASSWORD_2="), "{env}");
+    let df = fs::read_to_string(dir2.path().join("Dockerfile")).unwrap();
+    assert!(df.contains("${PYPI_EXAMPLE_COM_PASSWORD_2}"), "{df}");
+    // A name the Dockerfile fixes (an ARG) that holds another value: refused,
+    // nothing written, and neither value printed.
+    let dir3 = tempfile::tempdir().unwrap();
+    let original = format!("FROM alpine\nARG NPM_TOKEN={SECRET}\nRUN npm ci\n");
+    fs::write(dir3.path().join("Dockerfile"), &original).unwrap();
+    fs::write(dir3.path().join(".env"), "NPM_TOKEN=other-value\n").unwrap();
+    let out = dfix(dir3.path(), &["--write", "Dockerfile"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("PYPI_EXAMPLE_COM_PASSWORD"), "{stderr}");
-    assert!(!stderr.contains(SECRET) && !stderr.contains("other"));
-    assert_eq!(fs::read(dir2.path().join("Dockerfile")).unwrap(), before);
+    assert!(
+        stderr.contains("NPM_TOKEN") && stderr.contains(".env"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(SECRET) && !stderr.contains("other-value"),
+        "{stderr}"
+    );
     assert_eq!(
-        fs::read_to_string(dir2.path().join(".env")).unwrap(),
-        "PYPI_EXAMPLE_COM_PASSWORD=other\n"
+        fs::read_to_string(dir3.path().join("Dockerfile")).unwrap(),
+        original
+    );
+    assert_eq!(
+        fs::read_to_string(dir3.path().join(".env")).unwrap(),
+        "NPM_TOKEN=other-value\n"
     );
 }
 
