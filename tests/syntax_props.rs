@@ -2,43 +2,11 @@
 //! Dockerfiles it never panics, every span is in bounds and on character
 //! boundaries, spans tile the text, and an empty edit list is the identity.
 
-use dfix::fix::apply;
-use dfix::syntax::{parse_bytes, Dockerfile};
-use proptest::prelude::*;
+mod support;
 
-fn check_spans(d: &Dockerfile) {
-    let src = d.source;
-    let ok = |s: dfix::syntax::Span| {
-        s.start <= s.end
-            && s.end <= src.len()
-            && src.is_char_boundary(s.start)
-            && src.is_char_boundary(s.end)
-    };
-    let mut at = 0;
-    for ins in &d.instructions {
-        assert!(ok(ins.span) && ins.span.start >= at);
-        at = ins.span.end;
-        assert!(ins.start_line <= ins.end_line);
-        let parts = ins
-            .flags
-            .iter()
-            .map(|f| f.span)
-            .chain([ins.keyword_span, ins.args_span])
-            .chain(
-                ins.heredocs
-                    .iter()
-                    .flat_map(|h| [h.word, h.body, h.terminator]),
-            );
-        for p in parts {
-            assert!(
-                ok(p) && ins.span.contains(p),
-                "{p:?} outside {:?}",
-                ins.span
-            );
-        }
-    }
-    assert_eq!(apply(src, &[]).unwrap(), src);
-}
+use dfix::syntax::parse_bytes;
+use proptest::prelude::*;
+use support::check_spans;
 
 /// Pieces real Dockerfiles are made of, including the awkward ones.
 fn fragment() -> impl Strategy<Value = &'static str> {

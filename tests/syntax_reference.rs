@@ -131,38 +131,7 @@ fn spans_tile_every_corpus_file() {
             continue;
         };
         parsed_files += 1;
-        let source = parsed.source;
-        let mut rebuilt = String::with_capacity(source.len());
-        let mut at = 0;
-        for ins in &parsed.instructions {
-            assert!(ins.span.start >= at, "{}: spans overlap", file.display());
-            assert!(
-                source.is_char_boundary(ins.span.start) && source.is_char_boundary(ins.span.end)
-            );
-            rebuilt.push_str(&source[at..ins.span.start]);
-            rebuilt.push_str(ins.span.text(source));
-            at = ins.span.end;
-            for inner in ins
-                .flags
-                .iter()
-                .map(|f| f.span)
-                .chain([ins.keyword_span, ins.args_span])
-                .chain(
-                    ins.heredocs
-                        .iter()
-                        .flat_map(|h| [h.word, h.body, h.terminator]),
-                )
-            {
-                assert!(
-                    ins.span.contains(inner),
-                    "{}: a part lies outside its instruction",
-                    file.display()
-                );
-                assert!(source.is_char_boundary(inner.start) && source.is_char_boundary(inner.end));
-            }
-        }
-        rebuilt.push_str(&source[at..]);
-        assert_eq!(rebuilt, source, "{}", file.display());
+        support::check_spans(&parsed);
     }
     assert!(parsed_files > 5_700);
 }

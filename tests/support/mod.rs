@@ -202,3 +202,49 @@ pub fn reference_parse(python: &Path, files: &[PathBuf]) -> Vec<Reference> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// The span invariants of a parse: instruction spans in order, in bounds and on
+/// character boundaries; every part inside its instruction; gaps plus spans
+/// give back the source byte for byte; applying no edit is the identity.
+pub fn check_spans(d: &dfix::syntax::Dockerfile) {
+    let src = d.source;
+    let ok = |s: dfix::syntax::Span| {
+        s.start <= s.end
+            && s.end <= src.len()
+            && src.is_char_boundary(s.start)
+            && src.is_char_boundary(s.end)
+    };
+    let mut rebuilt = String::with_capacity(src.len());
+    let mut at = 0;
+    for ins in &d.instructions {
+        assert!(
+            ok(ins.span) && ins.span.start >= at,
+            "instruction span {:?} out of order",
+            ins.span
+        );
+        assert!(ins.start_line <= ins.end_line);
+        rebuilt.push_str(&src[at..ins.span.start]);
+        rebuilt.push_str(ins.span.text(src));
+        at = ins.span.end;
+        let parts = ins
+            .flags
+            .iter()
+            .map(|f| f.span)
+            .chain([ins.keyword_span, ins.args_span])
+            .chain(
+                ins.heredocs
+                    .iter()
+                    .flat_map(|h| [h.word, h.body, h.terminator]),
+            );
+        for p in parts {
+            assert!(
+                ok(p) && ins.span.contains(p),
+                "{p:?} outside {:?}",
+                ins.span
+            );
+        }
+    }
+    rebuilt.push_str(&src[at..]);
+    assert_eq!(rebuilt, src);
+    assert_eq!(dfix::fix::apply(src, &[]).unwrap(), src);
+}
