@@ -416,7 +416,7 @@ impl<'s> Planner<'_, 's> {
             } else {
                 "build argument"
             };
-            let (rule, what) = if value.is_some() {
+            let (rule, mut what) = if value.is_some() {
                 (
                     Rule::HardcodedCredential,
                     format!("{kind} {name} has a literal secret value"),
@@ -427,6 +427,11 @@ impl<'s> Planner<'_, 's> {
                     format!("secret {kind} {name} ends up in the image history"),
                 )
             };
+            if from_env {
+                what.push_str(
+                    "; once it leaves the image config, pass it at run time if the container needs it",
+                );
+            }
             if value.is_some() {
                 if let Some(v) = &kv.value {
                     self.m.secret_spans.push(v.span);
