@@ -82,7 +82,9 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         .map_err(|e| format!("{name}: internal error planning the fix: {e}"))?;
     if rewritten != source {
         syntax::parse(&rewritten).map_err(|e| {
-            format!("{name}: internal error: the rewritten file does not parse ({e}); nothing written")
+            format!(
+                "{name}: internal error: the rewritten file does not parse ({e}); nothing written"
+            )
         })?;
     }
     let index = LineIndex::new(source);
@@ -95,7 +97,10 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         })
         .collect();
 
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let context = options.context.clone().unwrap_or_else(|| dir.to_path_buf());
     let env_path = options.env_file.clone().unwrap_or_else(|| dir.join(".env"));
     let mut report = FileReport {
@@ -134,12 +139,20 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
         .iter()
         .map(|e| match &e.value {
             Some(v) => WantedEntry::secret(&e.name, v.expose()),
-            None => WantedEntry::placeholder(&e.name, Some(&format!("fill in: was --build-arg {}", e.name))),
+            None => WantedEntry::placeholder(
+                &e.name,
+                Some(&format!("fill in: was --build-arg {}", e.name)),
+            ),
         })
         .collect();
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
-    let plan = envfile::plan(&report.env_path, existing.as_deref(), &wanted, ConflictPolicy::Fail)
-        .map_err(|e| format!("{e}; nothing written"))?;
+    let plan = envfile::plan(
+        &report.env_path,
+        existing.as_deref(),
+        &wanted,
+        ConflictPolicy::Fail,
+    )
+    .map_err(|e| format!("{e}; nothing written"))?;
     report.env_added = plan.added().into_iter().map(str::to_owned).collect();
     report.env_reused = plan.reused().into_iter().map(str::to_owned).collect();
     if plan.changed {
@@ -159,16 +172,26 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let dockerignore = context.join(".dockerignore");
     let existing = read_optional(&dockerignore)?;
-    if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Docker, existing.as_deref(), &refs) {
+    if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Docker, existing.as_deref(), &refs)
+    {
         report.ignore_updates.push((dockerignore, text));
     }
-    let env_dir = report.env_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let env_dir = report
+        .env_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if report.migration.uses_env_file() && envfile::is_in_git_repo(env_dir) {
         let gitignore = env_dir.join(".gitignore");
         let existing = read_optional(&gitignore)?;
-        let name = report.env_path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = report
+            .env_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         if let Some(name) = name {
-            if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Git, existing.as_deref(), &[&name]) {
+            if let Some(text) =
+                envfile::plan_ignore_update(IgnoreKind::Git, existing.as_deref(), &[&name])
+            {
                 report.ignore_updates.push((gitignore, text));
             }
         }
@@ -191,7 +214,9 @@ fn relative_to(path: &Path, dir: &Path) -> Option<String> {
     if dir.as_os_str().is_empty() || dir == Path::new(".") {
         return Some(path.to_string_lossy().into_owned());
     }
-    path.strip_prefix(dir).ok().map(|p| p.to_string_lossy().into_owned())
+    path.strip_prefix(dir)
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
 }
 
 /// The `docker build` command for the rewritten file.
@@ -205,7 +230,10 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     }
     for FileSecret { id, source, .. } in &report.migration.files {
         let src = context.join(source);
-        cmd.push_str(&format!(" --secret id={id},src={}", shell_word(&src.to_string_lossy())));
+        cmd.push_str(&format!(
+            " --secret id={id},src={}",
+            shell_word(&src.to_string_lossy())
+        ));
     }
     cmd.push_str(&format!(
         " -f {} {}",
@@ -244,7 +272,10 @@ fn write(report: &mut FileReport) -> Result<(), String> {
 /// keeping the permissions of an existing file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path.display();
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let permissions = fs::metadata(path).ok().map(|m| m.permissions());
     let mut tmp = tempfile::Builder::new()
         .prefix(".dfix-")

@@ -174,7 +174,12 @@ impl<'s> Planner<'_, 's> {
         self.userinfo_vars = userinfo_variables(self.src());
         // ARGs before the first FROM: their defaults, for stages that re-declare them.
         let mut global_defaults: BTreeMap<String, String> = BTreeMap::new();
-        for ins in self.d.instructions.iter().take_while(|i| i.keyword != Keyword::From) {
+        for ins in self
+            .d
+            .instructions
+            .iter()
+            .take_while(|i| i.keyword != Keyword::From)
+        {
             if let Args::KeyValues(pairs) = &ins.args {
                 for kv in pairs {
                     if let Some(v) = &kv.value {
@@ -203,7 +208,9 @@ impl<'s> Planner<'_, 's> {
             if ins.keyword == Keyword::From {
                 break;
             }
-            let Args::KeyValues(pairs) = &ins.args else { continue };
+            let Args::KeyValues(pairs) = &ins.args else {
+                continue;
+            };
             for kv in pairs {
                 let name = kv.key.value.as_ref();
                 if !self.settled_secret_args.contains(name) {
@@ -236,7 +243,8 @@ impl<'s> Planner<'_, 's> {
                 Keyword::From => {
                     if let Args::Words(w) = &ins.args {
                         let image = w.first().map(|a| a.value.to_ascii_lowercase());
-                        if image.is_some_and(|i| i.contains("windows") || i.contains("nanoserver")) {
+                        if image.is_some_and(|i| i.contains("windows") || i.contains("nanoserver"))
+                        {
                             windows = true;
                         }
                     }
@@ -244,7 +252,11 @@ impl<'s> Planner<'_, 's> {
                 }
                 Keyword::Shell => {
                     if let Args::Exec(a) = &ins.args {
-                        if a.first().is_some_and(|s| s.value.to_ascii_lowercase().contains("powershell") || s.value.contains("pwsh") || s.value.contains("cmd")) {
+                        if a.first().is_some_and(|s| {
+                            s.value.to_ascii_lowercase().contains("powershell")
+                                || s.value.contains("pwsh")
+                                || s.value.contains("cmd")
+                        }) {
                             windows = true;
                         }
                     }
@@ -314,7 +326,9 @@ impl<'s> Planner<'_, 's> {
         globals: &BTreeMap<String, String>,
     ) {
         let ins = &self.d.instructions[idx];
-        let Args::KeyValues(pairs) = &ins.args else { return };
+        let Args::KeyValues(pairs) = &ins.args else {
+            return;
+        };
         let from_env = ins.keyword == Keyword::Env;
         for kv in pairs {
             let name = kv.key.value.to_string();
@@ -355,11 +369,21 @@ impl<'s> Planner<'_, 's> {
                         .flatten()
                 })
                 .map(SecretValue::new);
-            let kind = if from_env { "environment variable" } else { "build argument" };
-            let (rule, what) = if value.is_some() {
-                (Rule::HardcodedCredential, format!("{kind} {name} has a literal secret value"))
+            let kind = if from_env {
+                "environment variable"
             } else {
-                (Rule::SecretBuildArg, format!("secret {kind} {name} ends up in the image history"))
+                "build argument"
+            };
+            let (rule, what) = if value.is_some() {
+                (
+                    Rule::HardcodedCredential,
+                    format!("{kind} {name} has a literal secret value"),
+                )
+            } else {
+                (
+                    Rule::SecretBuildArg,
+                    format!("secret {kind} {name} ends up in the image history"),
+                )
             };
             self.finding(rule, kv.span, what, None);
             self.taken_names.insert(name.clone());
@@ -384,7 +408,9 @@ impl<'s> Planner<'_, 's> {
         files: &mut Vec<CopiedFile>,
     ) {
         let ins = &self.d.instructions[idx];
-        let Args::Words(words) = &ins.args else { return };
+        let Args::Words(words) = &ins.args else {
+            return;
+        };
         if words.len() < 2 {
             return;
         }
@@ -396,8 +422,16 @@ impl<'s> Planner<'_, 's> {
             if !is_secret_file(path, dest) {
                 continue;
             }
-            let base = path.trim_end_matches('/').rsplit('/').next().unwrap_or(path);
-            let in_image = if dir_dest { join(dest, base) } else { dest.to_owned() };
+            let base = path
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or(path);
+            let in_image = if dir_dest {
+                join(dest, base)
+            } else {
+                dest.to_owned()
+            };
             let target = if in_image.starts_with('/') {
                 Some(in_image)
             } else {
@@ -412,10 +446,14 @@ impl<'s> Planner<'_, 's> {
             let mut mount_options = String::new();
             if let Some(chown) = ins.flag("chown").and_then(|f| f.value()) {
                 let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
-                if user.bytes().all(|b| b.is_ascii_digit()) && group.bytes().all(|b| b.is_ascii_digit()) {
+                if user.bytes().all(|b| b.is_ascii_digit())
+                    && group.bytes().all(|b| b.is_ascii_digit())
+                {
                     mount_options.push_str(&format!(",uid={user},gid={group}"));
                 } else if non_root_user {
-                    blocked = Some(format!("--chown={chown} names a user; a mount needs numeric ids"));
+                    blocked = Some(format!(
+                        "--chown={chown} names a user; a mount needs numeric ids"
+                    ));
                 }
             } else if non_root_user {
                 blocked = Some("a non-root USER reads it; give the mount a uid".into());
@@ -454,7 +492,10 @@ impl<'s> Planner<'_, 's> {
                     Rule::HardcodedCredential,
                     shift(m.range.clone(), ins.args_span.start),
                     format!("{} in an exec-form RUN", m.kind.describe()),
-                    Some("exec-form RUN has no shell to read the secret; rewrite it in shell form".into()),
+                    Some(
+                        "exec-form RUN has no shell to read the secret; rewrite it in shell form"
+                            .into(),
+                    ),
                 );
             }
             return;
@@ -474,7 +515,9 @@ impl<'s> Planner<'_, 's> {
                     Rule::HardcodedCredential,
                     span,
                     m.kind.describe().to_string(),
-                    Some("Windows/PowerShell stage: sourcing a POSIX env file does not apply".into()),
+                    Some(
+                        "Windows/PowerShell stage: sourcing a POSIX env file does not apply".into(),
+                    ),
                 );
                 continue;
             }
@@ -483,7 +526,10 @@ impl<'s> Planner<'_, 's> {
             let name = self.env_name_for(&base, &value);
             match scan.reference_splice(m.range.clone(), &name) {
                 Some(splice) => {
-                    self.m.edits.push(Edit::replace(shift(splice.range, offset), splice.replacement));
+                    self.m.edits.push(Edit::replace(
+                        shift(splice.range, offset),
+                        splice.replacement,
+                    ));
                     self.finding(
                         Rule::HardcodedCredential,
                         span,
@@ -548,7 +594,9 @@ impl<'s> Planner<'_, 's> {
     }
 
     fn remove_segment(&mut self, idx: usize, offset: usize, scan: &shell::Scan, seg: usize) {
-        let Some(removal) = scan.removal(seg) else { return };
+        let Some(removal) = scan.removal(seg) else {
+            return;
+        };
         if removal.leaves_empty {
             self.delete_instruction(idx);
         } else {
@@ -564,14 +612,18 @@ impl<'s> Planner<'_, 's> {
             return;
         }
         let span = self.d.instructions[idx].span;
-        self.m.edits.push(Edit::delete(whole_lines(self.src(), span)));
+        self.m
+            .edits
+            .push(Edit::delete(whole_lines(self.src(), span)));
     }
 
     fn settle_vars(&mut self, stage: Range<usize>, vars: Vec<SecretVar>, windows: bool) {
         let d = self.d;
         for v in vars {
             let blocked = v.blocked.clone().or_else(|| {
-                windows.then(|| "Windows/PowerShell stage: sourcing a POSIX env file does not apply".to_owned())
+                windows.then(|| {
+                    "Windows/PowerShell stage: sourcing a POSIX env file does not apply".to_owned()
+                })
             });
             if let Some(reason) = blocked {
                 if let Some(f) = self.m.findings.iter_mut().rev().find(|f| f.span == v.word) {
@@ -621,7 +673,8 @@ impl<'s> Planner<'_, 's> {
                 .or_else(|| windows.then(|| "Windows stage".to_owned()))
                 .or_else(|| {
                     f.removed_by.is_none().then(|| {
-                        "never removed: it may be needed at run time; mount it where it is used".to_owned()
+                        "never removed: it may be needed at run time; mount it where it is used"
+                            .to_owned()
                     })
                 });
             if let Some(reason) = reason {
@@ -636,12 +689,19 @@ impl<'s> Planner<'_, 's> {
                 n += 1;
             }
             ids.push(id.clone());
-            let mount = format!("--mount=type=secret,id={id},target={}{}", f.target, f.mount_options);
+            let mount = format!(
+                "--mount=type=secret,id={id},target={}{}",
+                f.target, f.mount_options
+            );
             for run in &f.runs {
                 if Some(*run) == f.removed_by && self.deleted.contains(run) {
                     continue;
                 }
-                self.runs.entry(*run).or_default().mounts.push(mount.clone());
+                self.runs
+                    .entry(*run)
+                    .or_default()
+                    .mounts
+                    .push(mount.clone());
             }
             if f.only_source {
                 self.delete_instruction(f.copy);
@@ -768,7 +828,8 @@ fn removes(args: &[String], f: &CopiedFile) -> bool {
             || a == base
             || a == format!("./{base}")
             || a.strip_prefix("~").is_some_and(|r| f.target.ends_with(r))
-            || a.strip_prefix("$HOME").is_some_and(|r| f.target.ends_with(r))
+            || a.strip_prefix("$HOME")
+                .is_some_and(|r| f.target.ends_with(r))
             || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
     })
 }
@@ -795,9 +856,19 @@ fn secret_id(name: &str) -> String {
     let id: String = name
         .trim_start_matches('.')
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if id.is_empty() { "secret".into() } else { id }
+    if id.is_empty() {
+        "secret".into()
+    } else {
+        id
+    }
 }
 
 /// The value of an ARG/ENV word with one level of quotes removed.
@@ -826,8 +897,13 @@ mod tests {
 
     #[test]
     fn variables_in_url_userinfo() {
-        let got = userinfo_variables("pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x");
-        assert_eq!(got.into_iter().collect::<Vec<_>>(), ["PYPI_PASS", "PYPI_USER"]);
+        let got = userinfo_variables(
+            "pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x",
+        );
+        assert_eq!(
+            got.into_iter().collect::<Vec<_>>(),
+            ["PYPI_PASS", "PYPI_USER"]
+        );
         assert!(userinfo_variables("git clone git@github.com:$ORG/x").is_empty());
     }
 

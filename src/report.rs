@@ -45,7 +45,11 @@ pub fn diff(report: &FileReport, style: OutputStyle) -> String {
     if !style.color {
         return text;
     }
-    let (red, green, cyan) = (Style::new().red(), Style::new().green(), Style::new().cyan());
+    let (red, green, cyan) = (
+        Style::new().red(),
+        Style::new().green(),
+        Style::new().cyan(),
+    );
     text.split_inclusive('\n')
         .map(|line| {
             if line.starts_with("+++") || line.starts_with("---") {
@@ -89,7 +93,11 @@ pub fn finding_lines(report: &FileReport) -> String {
 pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     let mut out = String::new();
     let env = report.env_path.display();
-    let verb = if report.written { "wrote" } else { "would write" };
+    let verb = if report.written {
+        "wrote"
+    } else {
+        "would write"
+    };
     for e in &report.migration.env {
         let shown = match &e.value {
             Some(v) if style.show_secrets => v.expose().to_owned(),

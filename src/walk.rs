@@ -62,10 +62,22 @@ mod tests {
 
     #[test]
     fn dockerfile_names() {
-        for n in ["Dockerfile", "Dockerfile.dev", "app.Dockerfile", "x.dockerfile", "Containerfile", "Containerfile.ci"] {
+        for n in [
+            "Dockerfile",
+            "Dockerfile.dev",
+            "app.Dockerfile",
+            "x.dockerfile",
+            "Containerfile",
+            "Containerfile.ci",
+        ] {
             assert!(is_dockerfile_name(n), "{n}");
         }
-        for n in ["dockerfile-parser.rs", "Dockerfiles", "README.md", "docker-compose.yml"] {
+        for n in [
+            "dockerfile-parser.rs",
+            "Dockerfiles",
+            "README.md",
+            "docker-compose.yml",
+        ] {
             assert!(!is_dockerfile_name(n), "{n}");
         }
     }

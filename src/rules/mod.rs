@@ -49,7 +49,9 @@ impl Rule {
         match self {
             Rule::HardcodedCredential => "a credential is written into the Dockerfile",
             Rule::SecretFileCopy => "a secret file is copied into an image layer",
-            Rule::SecretBuildArg => "a secret is passed as a build argument or environment variable",
+            Rule::SecretBuildArg => {
+                "a secret is passed as a build argument or environment variable"
+            }
         }
     }
 }

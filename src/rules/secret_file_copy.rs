@@ -43,7 +43,11 @@ const SECRET_FILE_NAMES: &[&str] = &[
 /// True when copying a file with this path puts a credential in the image.
 /// `dest` is where it lands (used for `~/.ssh/...` targets).
 pub fn is_secret_file(source: &str, dest: &str) -> bool {
-    let name = source.rsplit('/').next().unwrap_or(source).to_ascii_lowercase();
+    let name = source
+        .rsplit('/')
+        .next()
+        .unwrap_or(source)
+        .to_ascii_lowercase();
     let dest_lower = dest.to_ascii_lowercase();
     if dest_lower.contains("/.ssh/") || dest_lower.starts_with("~/.ssh") {
         return !name.ends_with(".pub") && name != "known_hosts";
