@@ -22,6 +22,7 @@
 //! values **are** reported: they work, and they are published with the
 //! Dockerfile.
 
+mod commands;
 mod lex;
 pub(crate) mod names;
 #[cfg(test)]

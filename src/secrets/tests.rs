@@ -340,3 +340,68 @@ fn odd_input_does_not_panic() {
         let _ = find_credentials(text);
     }
 }
+
+#[test]
+fn more_cases() {
+    let cases: &[(&str, &[&str])] = &[
+        ("echo 'default login anonymous password guest@' > ~/.netrc", &["guest@"]),
+        ("echo 'the default password is admin'", &[]),
+        ("docker build --secret id=npm,src=.npmrc .", &[]),
+        ("SECRET_KEY_BASE=dummy bundle exec rails assets:precompile", &[]),
+        ("gh auth login --with-token < /run/secrets/gh", &[]),
+        ("helm repo add corp https://charts.example.com --username u --password helmpw", &["helmpw"]),
+        ("pip install --index-url=https://u:idxpw@pypi.example.com/simple x", &["idxpw"]),
+        ("pip install git+https://github.com/org/repo.git@v1.2.3", &[]),
+        ("echo 'deb [signed-by=/usr/share/keyrings/k.gpg] https://download.docker.com/linux/debian bookworm stable'", &[]),
+        ("curl -u ':tokenonly123' https://h.example.com", &["tokenonly123"]),
+        ("ENV_PASSWORD=\"a b\" TOKEN='c d' run", &["a b", "c d"]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(
+            found(text)
+                .iter()
+                .map(|(s, _)| s.as_str())
+                .collect::<Vec<_>>(),
+            *want,
+            "in {text:?}"
+        );
+    }
+}
+
+/// Every match of the tables can be spliced by the shell scanner the
+/// migration uses, i.e. it lies within one quoting context. (A body of a
+/// heredoc with a quoted delimiter cannot expand `${NAME}`: the migration
+/// reports those for a person.)
+#[test]
+fn matches_splice_with_the_shell_scanner() {
+    let mut failures = Vec::new();
+    for (text, _, _) in positives()
+        .into_iter()
+        .filter(|(t, _, _)| !t.contains("<<'"))
+    {
+        let scan = crate::shell::scan(&text, '\\');
+        for m in find_credentials(&text) {
+            if scan.reference_splice(m.range.clone(), "X").is_none() {
+                failures.push(format!("{text:?}: {:?}", &text[m.range]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_text_gives_sorted_ranges_on_char_boundaries(
+        text in "[a-zA-Z0-9 :/@'\"$\\\\=\n_.{}()|;<>#-]{0,80}|(curl -u |https://|machine h password |TOKEN=|ü|\\\\\n|'|\"|<<E\n){0,8}"
+    ) {
+        let ms = find_credentials(&text);
+        for pair in ms.windows(2) {
+            proptest::prop_assert!(pair[0].range.end <= pair[1].range.start);
+        }
+        for m in &ms {
+            proptest::prop_assert!(text.get(m.range.clone()).is_some_and(|s| !s.is_empty()));
+            let n = suggest_env_name(m);
+            proptest::prop_assert!(crate::shell::is_valid_name(&n) && n.len() <= 48);
+        }
+    }
+}

@@ -9,7 +9,7 @@ use memchr::memmem;
 use regex::Regex;
 
 use super::lex::{self, Word};
-use super::names::{is_identifier, is_secret_name, words};
+use super::names::{is_identifier, is_secret_name};
 use super::{CredentialKind as K, CredentialMatch, SecretRole as R};
 
 /// Cheap test before lexing: some trigger must appear in the text.
@@ -122,6 +122,9 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
             l.as_str(),
             "redacted"
                 | "placeholder"
+                | "dummy"
+                | "fake"
+                | "unused"
                 | "replace_me"
                 | "replaceme"
                 | "replace-me"
@@ -161,7 +164,7 @@ fn unquote_raw(w: &Word, r: Range<usize>) -> Range<usize> {
 }
 
 /// Position of the first `:` not inside `${…}`.
-fn colon(v: &str) -> Option<usize> {
+pub(super) fn colon(v: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in v.bytes().enumerate() {
         match c {
@@ -174,7 +177,7 @@ fn colon(v: &str) -> Option<usize> {
     None
 }
 
-fn basename(v: &str) -> &str {
+pub(super) fn basename(v: &str) -> &str {
     v.rsplit('/').next().unwrap_or(v)
 }
 
@@ -271,7 +274,7 @@ fn parse_url(v: &str, p: usize) -> Option<Url> {
     })
 }
 
-fn first_url_host(v: &str) -> Option<String> {
+pub(super) fn first_url_host(v: &str) -> Option<String> {
     memmem::find_iter(v.as_bytes(), b"://")
         .find_map(|p| parse_url(v, p))
         .map(|u| u.host)
@@ -309,20 +312,27 @@ fn looks_like_token(s: &str) -> bool {
 
 /// Context for a match being added.
 #[derive(Default)]
-struct Ctx<'a> {
-    tool: Option<&'a str>,
-    host: Option<&'a str>,
-    name: Option<&'a str>,
+pub(super) struct Ctx<'a> {
+    pub tool: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub name: Option<&'a str>,
 }
 
-struct Detector {
+pub(super) struct Detector {
     out: Vec<CredentialMatch>,
 }
 
 impl Detector {
     /// Adds the value bytes `r` of `w` unless they are a reference, a
     /// placeholder or cannot be mapped to one quoting context.
-    fn add(&mut self, w: &Word, r: Range<usize>, kind: K, role: R, ctx: Ctx<'_>) -> bool {
+    pub(super) fn add(
+        &mut self,
+        w: &Word,
+        r: Range<usize>,
+        kind: K,
+        role: R,
+        ctx: Ctx<'_>,
+    ) -> bool {
         let r = unquote_raw(w, r);
         if r.is_empty() || w.dynamic(r.clone()) || is_placeholder(&w.value[r.clone()]) {
             return false;
@@ -339,12 +349,19 @@ impl Detector {
     }
 
     /// Whole-word value `w[from..]`.
-    fn add_rest(&mut self, w: &Word, from: usize, kind: K, role: R, ctx: Ctx<'_>) -> bool {
+    pub(super) fn add_rest(
+        &mut self,
+        w: &Word,
+        from: usize,
+        kind: K,
+        role: R,
+        ctx: Ctx<'_>,
+    ) -> bool {
         self.add(w, from.min(w.value.len())..w.value.len(), kind, role, ctx)
     }
 
     /// `user:password` in `w[from..]`: the password.
-    fn user_pass(&mut self, w: &Word, from: usize, kind: K, ctx: Ctx<'_>) {
+    pub(super) fn user_pass(&mut self, w: &Word, from: usize, kind: K, ctx: Ctx<'_>) {
         let v = &w.value[from.min(w.value.len())..];
         if let Some(c) = colon(v) {
             self.add_rest(w, from + c + 1, kind, R::Password, ctx);
@@ -479,31 +496,35 @@ impl Detector {
     fn netrc(&mut self, w: &Word) {
         let v = w.value.as_str();
         let toks = Self::tokens(v);
+        // `default` entries need a `login` before the password, so that
+        // prose such as "the default password is x" is not a netrc line.
         let mut machine: Option<&str> = None;
+        let mut login = false;
         let mut i = 0;
         while i < toks.len() {
             let next = toks.get(i + 1).cloned();
+            // Keywords that take a value skip it.
+            let mut step = 2;
             match &v[toks[i].clone()] {
-                "machine" => machine = next.map(|r| &v[r]),
-                "default" => machine = Some("default"),
-                "password" if machine.is_some() => {
+                "machine" => (machine, login) = (next.map(|r| &v[r]), false),
+                "default" => (machine, login, step) = (Some("default"), false, 1),
+                "login" => login = true,
+                "password" if machine.is_some_and(|m| m != "default" || login) => {
                     if let Some(r) = next {
                         let host = machine.filter(|m| *m != "default");
+                        let name = Some("password");
                         let ctx = Ctx {
                             tool: Some("netrc"),
                             host,
-                            name: Some("password"),
+                            name,
                         };
                         self.add(w, r, K::Netrc, R::Password, ctx);
                     }
                 }
-                "login" | "account" | "macdef" => {}
-                _ => {
-                    i += 1;
-                    continue;
-                }
+                "account" | "macdef" => {}
+                _ => step = 1,
             }
-            i += 2;
+            i += step;
         }
     }
 
@@ -535,7 +556,9 @@ impl Detector {
                 while j < b.len() && b[j] == b' ' {
                     j += 1;
                 }
-                let tok_start = v[..k].rfind(char::is_whitespace).map_or(0, |s| s + 1);
+                let tok_start = v[..k]
+                    .rfind(|c: char| c.is_ascii_whitespace())
+                    .map_or(0, |s| s + 1);
                 let host = v[tok_start..k]
                     .strip_prefix("//")
                     .map(|h| h.split(['/', ':']).next().unwrap_or(h));
@@ -592,378 +615,4 @@ impl Detector {
             self.add(w, e + 1..end, K::SecretAssignment, R::Password, ctx);
         }
     }
-
-    fn command(&mut self, all: &[Word], text_host: Option<&str>) {
-        let args: Vec<&Word> = all.iter().filter(|w| !w.redirect && !w.raw).collect();
-        let mut i = 0;
-        while args
-            .get(i)
-            .is_some_and(|w| w.assignment_name_len().is_some())
-        {
-            i += 1;
-        }
-        while let Some(w) = args.get(i) {
-            match basename(&w.value) {
-                "sudo" | "env" | "exec" | "time" | "nohup" | "command" | "nice" | "xargs" => {
-                    i += 1;
-                    while let Some(a) = args.get(i) {
-                        if matches!(a.value.as_str(), "-u" | "-g" | "-n") {
-                            i += 2;
-                        } else if a.value.starts_with('-') || a.assignment_name_len().is_some() {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                _ => break,
-            }
-        }
-        let Some(cmd) = args.get(i) else { return };
-        let tool = basename(&cmd.value);
-        let rest = &args[i + 1..];
-        let cmd_host = rest.iter().find_map(|w| first_url_host(&w.value));
-        let host = cmd_host.as_deref().or(text_host);
-        let mysql = matches!(
-            tool,
-            "mysql"
-                | "mysqldump"
-                | "mysqladmin"
-                | "mysqlimport"
-                | "mariadb"
-                | "mariadb-dump"
-                | "mariadb-admin"
-        );
-        match tool {
-            "curl" => self.curl(rest, host),
-            "npm" | "pnpm" | "yarn" => self.npm_config(tool, rest),
-            "aws" => self.aws(rest),
-            "poetry" | "composer" => self.poetry_composer(tool, rest),
-            "bundle" | "bundler" => self.bundle(rest),
-            _ => {}
-        }
-        let login = matches!(
-            tool,
-            "docker" | "podman" | "buildah" | "skopeo" | "nerdctl" | "helm" | "oras" | "crane"
-        ) && rest.iter().any(|w| w.value == "login");
-        let short_p = mysql || login || tool == "sshpass";
-        let registry = if login { registry(rest) } else { None };
-        let host = registry.as_deref().or(cmd_host.as_deref());
-        for (j, w) in rest.iter().enumerate() {
-            let v = w.value.as_str();
-            let next = rest.get(j + 1).filter(|n| !n.value.starts_with('-'));
-            let ctx = || Ctx {
-                tool: Some(tool),
-                host,
-                name: Some("password"),
-            };
-            if short_p && v.starts_with("-p") && !v.starts_with("--") {
-                if v.len() > 2 {
-                    self.add_rest(w, 2, K::PasswordOption, R::Password, ctx());
-                } else if let Some(n) = next.filter(|_| !mysql) {
-                    self.add_rest(n, 0, K::PasswordOption, R::Password, ctx());
-                }
-                continue;
-            }
-            let (dashes, body) = if let Some(b) = v.strip_prefix("--") {
-                (2, b)
-            } else if let Some(b) = v.strip_prefix('-') {
-                (1, b)
-            } else {
-                continue;
-            };
-            let (name, eq) = match body.split_once('=') {
-                Some((n, _)) => (n, Some(dashes + n.len() + 1)),
-                None => (body, None),
-            };
-            let single_ok = name.len() >= 4
-                && name.bytes().all(|c| c.is_ascii_lowercase())
-                && (name.ends_with("pass")
-                    || name.ends_with("password")
-                    || name.ends_with("passwd")
-                    || matches!(name, "passin" | "passout"));
-            let secret = if dashes == 1 {
-                single_ok
-            } else {
-                is_secret_name(name)
-            };
-            if !secret {
-                continue;
-            }
-            let last = words(name).pop().unwrap_or_default();
-            let (target, from) = match eq {
-                Some(e) => (*w, e),
-                None if mysql => continue,
-                None => {
-                    let takes_value = dashes == 1
-                        || matches!(
-                            last.as_str(),
-                            "password"
-                                | "passwd"
-                                | "pass"
-                                | "pwd"
-                                | "token"
-                                | "secret"
-                                | "passphrase"
-                                | "key"
-                                | "apikey"
-                        );
-                    match next {
-                        Some(n) if takes_value => (*n, 0),
-                        _ => continue,
-                    }
-                }
-            };
-            let tv = &target.value[from..];
-            let role = if matches!(last.as_str(), "token" | "key" | "apikey" | "secret") {
-                R::Token
-            } else {
-                R::Password
-            };
-            let ctx = Ctx {
-                tool: Some(tool),
-                host,
-                name: Some(name),
-            };
-            if tv.starts_with("pass:") {
-                self.add_rest(target, from + 5, K::PasswordOption, role, ctx);
-            } else if tv.starts_with("env:")
-                || tv.starts_with("file:")
-                || tv.starts_with("fd:")
-                || tv == "stdin"
-            {
-                continue;
-            } else if last == "auth" {
-                self.user_pass(target, from, K::PasswordOption, ctx);
-            } else {
-                self.add_rest(target, from, K::PasswordOption, role, ctx);
-            }
-        }
-    }
-
-    fn curl(&mut self, rest: &[&Word], host: Option<&str>) {
-        for (j, w) in rest.iter().enumerate() {
-            let v = w.value.as_str();
-            let next = rest.get(j + 1);
-            let ctx = || Ctx {
-                tool: Some("curl"),
-                host,
-                name: Some("user"),
-            };
-            let cluster_u = v.len() > 2
-                && v.starts_with('-')
-                && !v.starts_with("--")
-                && v.ends_with('u')
-                && v[1..].bytes().all(|c| c.is_ascii_alphabetic());
-            if matches!(v, "-u" | "--user" | "-U" | "--proxy-user")
-                || (cluster_u && !v.starts_with("-u"))
-            {
-                if let Some(n) = next {
-                    self.user_pass(n, 0, K::CurlUser, ctx());
-                }
-            } else if let Some(p) = ["--user=", "--proxy-user=", "-u"]
-                .iter()
-                .find(|p| v.starts_with(**p) && v.len() > p.len())
-            {
-                self.user_pass(w, p.len(), K::CurlUser, ctx());
-            } else if v == "--oauth2-bearer" {
-                if let Some(n) = next {
-                    self.add_rest(
-                        n,
-                        0,
-                        K::AuthHeader,
-                        R::Token,
-                        Ctx {
-                            tool: Some("curl"),
-                            host,
-                            name: None,
-                        },
-                    );
-                }
-            }
-        }
-    }
-
-    fn npm_config(&mut self, tool: &str, rest: &[&Word]) {
-        let pos: Vec<&Word> = rest
-            .iter()
-            .copied()
-            .filter(|w| !w.value.starts_with('-'))
-            .collect();
-        let at = match pos.first().map(|w| w.value.as_str()) {
-            Some("config") if pos.get(1).is_some_and(|w| w.value == "set") => 2,
-            Some("set") => 1,
-            _ => return,
-        };
-        let Some(key_word) = pos.get(at) else { return };
-        let (key, value, from) = match key_word.value.split_once('=') {
-            Some((k, _)) => (k, *key_word, k.len() + 1),
-            None => match pos.get(at + 1) {
-                Some(v) => (key_word.value.as_str(), *v, 0),
-                None => return,
-            },
-        };
-        let last = key
-            .rsplit([':', '.', ']'])
-            .next()
-            .unwrap_or(key)
-            .trim_matches(['"', '\'', '[']);
-        if !is_secret_name(last) {
-            return;
-        }
-        let host = key.find("//").map(|s| {
-            let h = &key[s + 2..];
-            &h[..h.find(['/', '"', ':', '\'']).unwrap_or(h.len())]
-        });
-        let role = if last.contains("assword") {
-            R::Password
-        } else {
-            R::Token
-        };
-        let ctx = Ctx {
-            tool: Some(tool),
-            host,
-            name: Some(last),
-        };
-        self.add_rest(value, from, K::NpmAuth, role, ctx);
-    }
-
-    fn aws(&mut self, rest: &[&Word]) {
-        let mut pos = Vec::new();
-        let mut j = 0;
-        while j < rest.len() {
-            if rest[j].value.starts_with("--") {
-                j += if rest[j].value.contains('=') { 1 } else { 2 };
-                continue;
-            }
-            pos.push(rest[j]);
-            j += 1;
-        }
-        if pos.len() < 4 || pos[0].value != "configure" || pos[1].value != "set" {
-            return;
-        }
-        let key = pos[2].value.rsplit('.').next().unwrap_or("");
-        if !is_secret_name(key) {
-            return;
-        }
-        let role = if key.ends_with("id") {
-            R::AccessKeyId
-        } else if key.contains("secret") {
-            R::SecretKey
-        } else {
-            R::Token
-        };
-        let ctx = Ctx {
-            tool: Some("aws"),
-            name: Some(key),
-            ..Ctx::default()
-        };
-        self.add_rest(pos[3], 0, K::AwsConfig, role, ctx);
-    }
-
-    fn poetry_composer(&mut self, tool: &str, rest: &[&Word]) {
-        let pos: Vec<&Word> = rest
-            .iter()
-            .copied()
-            .filter(|w| !w.value.starts_with('-'))
-            .collect();
-        if pos.first().map(|w| w.value.as_str()) != Some("config") || pos.len() < 3 {
-            return;
-        }
-        let Some((kind, target)) = pos[1].value.split_once('.') else {
-            return;
-        };
-        let value = match (tool, kind) {
-            ("poetry" | "composer", "http-basic") | ("composer", "bitbucket-oauth") => pos.get(3),
-            ("poetry", "pypi-token")
-            | ("composer", "github-oauth" | "gitlab-token" | "gitlab-oauth" | "bearer") => {
-                pos.get(2)
-            }
-            _ => None,
-        };
-        let Some(value) = value else { return };
-        let role = if kind == "http-basic" {
-            R::Password
-        } else {
-            R::Token
-        };
-        let ctx = Ctx {
-            tool: Some(tool),
-            host: Some(target),
-            name: Some(kind),
-        };
-        self.add_rest(value, 0, K::PackageConfig, role, ctx);
-    }
-
-    fn bundle(&mut self, rest: &[&Word]) {
-        let pos: Vec<&Word> = rest
-            .iter()
-            .copied()
-            .filter(|w| !w.value.starts_with('-'))
-            .collect();
-        if pos.first().map(|w| w.value.as_str()) != Some("config") {
-            return;
-        }
-        let at = if pos.get(1).is_some_and(|w| w.value == "set") {
-            2
-        } else {
-            1
-        };
-        let (Some(key), Some(value)) = (pos.get(at), pos.get(at + 1)) else {
-            return;
-        };
-        let k = key.value.as_str();
-        if !(k.contains('.') || (k.starts_with("BUNDLE_") && k.contains("__"))) {
-            return;
-        }
-        let host = k.split("://").last().unwrap_or(k);
-        let host = host.split('/').next().unwrap_or(host);
-        let ctx = || Ctx {
-            tool: Some("bundle"),
-            host: Some(host),
-            name: None,
-        };
-        let v = value.value.as_str();
-        match colon(v) {
-            Some(c) if &v[c + 1..] == "x-oauth-basic" => {
-                self.add(value, 0..c, K::PackageConfig, R::Token, ctx());
-            }
-            Some(c) => {
-                self.add_rest(value, c + 1, K::PackageConfig, R::Password, ctx());
-            }
-            None => {
-                self.add_rest(value, 0, K::PackageConfig, R::Token, ctx());
-            }
-        }
-    }
-}
-
-/// The registry argument of a `login` command.
-fn registry(rest: &[&Word]) -> Option<String> {
-    let login = rest.iter().position(|w| w.value == "login")?;
-    let mut j = login + 1;
-    let mut found = None;
-    while j < rest.len() {
-        let v = rest[j].value.as_str();
-        if matches!(
-            v,
-            "-u" | "--username" | "-p" | "--password" | "--config" | "--authfile"
-        ) {
-            j += 2;
-            continue;
-        }
-        if !v.starts_with('-') {
-            found = Some(
-                v.split("://")
-                    .last()
-                    .unwrap_or(v)
-                    .split('/')
-                    .next()
-                    .unwrap_or(v)
-                    .to_ascii_lowercase(),
-            );
-        }
-        j += 1;
-    }
-    found
 }
