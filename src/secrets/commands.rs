@@ -4,76 +4,102 @@
 
 use super::lex::Word;
 use super::names::{is_secret_name, words};
-use super::values::{basename, colon, first_url_host, Ctx, Detector};
+use super::values::{basename, colon, first_url_host, looks_like_path, Ctx, Detector};
 use super::{CredentialKind as K, SecretRole as R};
+
+const MYSQL_TOOLS: &[&str] = &[
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mariadb",
+    "mariadb-dump",
+    "mariadb-admin",
+];
+
+const LOGIN_TOOLS: &[&str] = &[
+    "docker", "podman", "buildah", "skopeo", "nerdctl", "helm", "oras", "crane",
+];
+
+/// Last words of a `--name` option that takes a secret as the next argument.
+const TAKES_VALUE: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "token",
+    "secret",
+    "passphrase",
+    "key",
+    "apikey",
+];
+
+/// Index of the command word: after `NAME=value` prefixes and wrappers such
+/// as `sudo -u app` or `env -i`.
+fn command_start(args: &[&Word]) -> usize {
+    let mut i = 0;
+    loop {
+        let Some(w) = args.get(i) else { return i };
+        if w.assignment_name_len().is_some() {
+            i += 1;
+            continue;
+        }
+        let wrapper = [
+            "sudo", "env", "exec", "time", "nohup", "command", "nice", "xargs",
+        ];
+        if !wrapper.contains(&basename(&w.value)) {
+            return i;
+        }
+        i += 1;
+        while let Some(a) = args.get(i) {
+            if matches!(a.value.as_str(), "-u" | "-g" | "-n") {
+                i += 2;
+            } else if a.value.starts_with('-') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+}
 
 impl Detector {
     /// Credentials given as arguments of the simple command `all`.
     pub(super) fn command(&mut self, all: &[Word], text_host: Option<&str>) {
         let args: Vec<&Word> = all.iter().filter(|w| !w.redirect && !w.raw).collect();
-        let mut i = 0;
-        while args
-            .get(i)
-            .is_some_and(|w| w.assignment_name_len().is_some())
-        {
-            i += 1;
-        }
-        while let Some(w) = args.get(i) {
-            match basename(&w.value) {
-                "sudo" | "env" | "exec" | "time" | "nohup" | "command" | "nice" | "xargs" => {
-                    i += 1;
-                    while let Some(a) = args.get(i) {
-                        if matches!(a.value.as_str(), "-u" | "-g" | "-n") {
-                            i += 2;
-                        } else if a.value.starts_with('-') || a.assignment_name_len().is_some() {
-                            i += 1;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                _ => break,
-            }
-        }
+        let i = command_start(&args);
         let Some(cmd) = args.get(i) else { return };
         let tool = basename(&cmd.value);
         let rest = &args[i + 1..];
         let cmd_host = rest.iter().find_map(|w| first_url_host(&w.value));
-        let host = cmd_host.as_deref().or(text_host);
-        let mysql = matches!(
-            tool,
-            "mysql"
-                | "mysqldump"
-                | "mysqladmin"
-                | "mysqlimport"
-                | "mariadb"
-                | "mariadb-dump"
-                | "mariadb-admin"
-        );
         match tool {
-            "curl" => self.curl(rest, host),
+            "curl" => self.curl(rest, cmd_host.as_deref().or(text_host)),
             "npm" | "pnpm" | "yarn" => self.npm_config(tool, rest),
             "aws" => self.aws(rest),
             "poetry" | "composer" => self.poetry_composer(tool, rest),
             "bundle" | "bundler" => self.bundle(rest),
             _ => {}
         }
-        let login = matches!(
-            tool,
-            "docker" | "podman" | "buildah" | "skopeo" | "nerdctl" | "helm" | "oras" | "crane"
-        ) && rest.iter().any(|w| w.value == "login");
-        let short_p = mysql || login || tool == "sshpass";
+        let login = LOGIN_TOOLS.contains(&tool) && rest.iter().any(|w| w.value == "login");
         let registry = if login { registry(rest) } else { None };
         let host = registry.as_deref().or(cmd_host.as_deref());
+        self.options(tool, rest, host, login);
+    }
+
+    /// `--password X`, `--api-token=X`, `-storepass X`, `-passout pass:X`;
+    /// `-pX`/`-p X` for mysql, `sshpass` and registry logins.
+    fn options(&mut self, tool: &str, rest: &[&Word], host: Option<&str>, login: bool) {
+        let mysql = MYSQL_TOOLS.contains(&tool);
+        let short_p = mysql || login || tool == "sshpass";
         for (j, w) in rest.iter().enumerate() {
             let v = w.value.as_str();
             let next = rest.get(j + 1).filter(|n| !n.value.starts_with('-'));
-            let ctx = || Ctx {
-                tool: Some(tool),
-                host,
-                name: Some("password"),
-            };
             if short_p && v.starts_with("-p") && !v.starts_with("--") {
+                let ctx = || Ctx {
+                    tool: Some(tool),
+                    host,
+                    name: Some("password"),
+                };
                 if v.len() > 2 {
                     self.add_rest(w, 2, K::PasswordOption, R::Password, ctx());
                 } else if let Some(n) = next.filter(|_| !mysql) {
@@ -81,61 +107,43 @@ impl Detector {
                 }
                 continue;
             }
-            let (dashes, body) = if let Some(b) = v.strip_prefix("--") {
-                (2, b)
-            } else if let Some(b) = v.strip_prefix('-') {
-                (1, b)
-            } else {
-                continue;
-            };
+            let dashes = v.bytes().take(2).take_while(|&c| c == b'-').count();
+            let body = &v[dashes..];
             let (name, eq) = match body.split_once('=') {
                 Some((n, _)) => (n, Some(dashes + n.len() + 1)),
                 None => (body, None),
             };
-            let single_ok = name.len() >= 4
-                && name.bytes().all(|c| c.is_ascii_lowercase())
-                && (name.ends_with("pass")
-                    || name.ends_with("password")
-                    || name.ends_with("passwd")
-                    || matches!(name, "passin" | "passout"));
-            let secret = if dashes == 1 {
-                single_ok
-            } else {
-                is_secret_name(name)
+            let secret = match dashes {
+                1 => {
+                    let pass = ["pass", "password", "passwd"]
+                        .iter()
+                        .any(|p| name.ends_with(p));
+                    name.len() >= 4
+                        && name.bytes().all(|c| c.is_ascii_lowercase())
+                        && (pass || matches!(name, "passin" | "passout"))
+                }
+                2 => is_secret_name(name),
+                _ => false,
             };
             if !secret {
                 continue;
             }
             let last = words(name).pop().unwrap_or_default();
-            let (target, from) = match eq {
-                Some(e) => (*w, e),
-                None if mysql => continue,
-                None => {
-                    let takes_value = dashes == 1
-                        || matches!(
-                            last.as_str(),
-                            "password"
-                                | "passwd"
-                                | "pass"
-                                | "pwd"
-                                | "token"
-                                | "secret"
-                                | "passphrase"
-                                | "key"
-                                | "apikey"
-                        );
-                    match next {
-                        Some(n) if takes_value => (*n, 0),
-                        _ => continue,
-                    }
+            let (target, from) = match (eq, next) {
+                (Some(e), _) => (*w, e),
+                (None, Some(n)) if !mysql && (dashes == 1 || TAKES_VALUE.contains(&&*last)) => {
+                    (*n, 0)
                 }
+                _ => continue,
             };
             let tv = &target.value[from..];
-            let role = if matches!(last.as_str(), "token" | "key" | "apikey" | "secret") {
-                R::Token
-            } else {
-                R::Password
-            };
+            // openssl `env:VAR`/`file:path`, `docker build --secret id=…`, key files.
+            let skip = ["env:", "file:", "fd:", "stdin", "id=", "type=", "src="];
+            if skip.iter().any(|p| tv.starts_with(p)) || looks_like_path(tv) {
+                continue;
+            }
+            let token = matches!(&*last, "token" | "key" | "apikey" | "secret");
+            let role = if token { R::Token } else { R::Password };
             let ctx = Ctx {
                 tool: Some(tool),
                 host,
@@ -143,12 +151,6 @@ impl Detector {
             };
             if tv.starts_with("pass:") {
                 self.add_rest(target, from + 5, K::PasswordOption, role, ctx);
-            } else if ["env:", "file:", "fd:", "stdin", "id=", "type=", "src="]
-                .iter()
-                .any(|p| tv.starts_with(p))
-            {
-                // openssl `env:VAR`/`file:path`; `docker build --secret id=…`.
-                continue;
             } else if last == "auth" {
                 self.user_pass(target, from, K::PasswordOption, ctx);
             } else {

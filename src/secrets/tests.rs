@@ -260,6 +260,8 @@ fn context_fields() {
         (Some("poetry"), Some("corp"), Some("http-basic"))
     );
     assert_eq!(m.role, SecretRole::Password);
+    let text = "pip install -i https://ci:litpw@${PYPI_HOST}/simple x";
+    assert_eq!(names(text), ["PYPI_HOST_PASSWORD"]);
     let m = &find_credentials("NODE_AUTH_TOKEN=abc123 yarn")[0];
     assert_eq!(
         (m.tool.as_deref(), m.name.as_deref()),
@@ -354,6 +356,10 @@ fn more_cases() {
         ("pip install git+https://github.com/org/repo.git@v1.2.3", &[]),
         ("echo 'deb [signed-by=/usr/share/keyrings/k.gpg] https://download.docker.com/linux/debian bookworm stable'", &[]),
         ("curl -u ':tokenonly123' https://h.example.com", &["tokenonly123"]),
+        ("pip install -i https://ci:litpw@${PYPI_HOST}:${PORT}/simple x", &["litpw"]),
+        ("git clone https://ci:litpw2@$GIT_HOST/x.git", &["litpw2"]),
+        ("ansible-playbook --private-key ./id_rsa --vault-password-file /v site.yml", &[]),
+        ("sudo -E -u app env GITHUB_TOKEN=envtok ./release --token=rt1", &["envtok", "rt1"]),
         ("ENV_PASSWORD=\"a b\" TOKEN='c d' run", &["a b", "c d"]),
     ];
     for (text, want) in cases {

@@ -137,6 +137,11 @@ pub(crate) fn is_placeholder(v: &str) -> bool {
         )
 }
 
+/// An absolute or relative file path: a key file, not a key.
+pub(super) fn looks_like_path(v: &str) -> bool {
+    ["/", "./", "../", "~/"].iter().any(|p| v.starts_with(p)) && !v.contains(char::is_whitespace)
+}
+
 /// A value end: whitespace, or a `\n`/`\t`/`\r` escape as written for
 /// `printf`/`echo -e`.
 fn value_end(v: &str, from: usize) -> usize {
@@ -189,28 +194,48 @@ struct Url {
     query: Option<Range<usize>>,
 }
 
-/// Host and port length at the start of `s`; `None` unless followed by the
-/// end of `s` or a separator.
+/// Length of a `$NAME` or `${…}` at the start of `b`, else 0.
+fn variable_len(b: &[u8]) -> usize {
+    match (b.first(), b.get(1)) {
+        (Some(b'$'), Some(b'{')) => memchr::memchr(b'}', b).map_or(0, |e| e + 1),
+        (Some(b'$'), _) => 1 + b[1..].iter().take_while(|&&c| is_token_char(c)).count(),
+        _ => 0,
+    }
+}
+
+/// Host and port length at the start of `s` (a variable such as `$HOST`
+/// counts as a host); `None` unless followed by the end of `s` or a separator.
 fn host_at(s: &str) -> Option<(usize, bool)> {
     let b = s.as_bytes();
-    let mut n = if b.first() == Some(&b'[') {
-        memchr::memchr(b']', b)? + 1
-    } else {
-        b.iter()
+    let mut n = match b.first() {
+        Some(b'[') => memchr::memchr(b']', b)? + 1,
+        Some(b'$') => variable_len(b),
+        _ => b
+            .iter()
             .take_while(|c| c.is_ascii_alphanumeric() || b"-._".contains(c))
-            .count()
+            .count(),
     };
-    if n == 0 || !(b[0].is_ascii_alphanumeric() || b[0] == b'[') {
+    let valid = match b.first() {
+        Some(b'[') => true,
+        Some(b'$') => n > 1,
+        Some(c) => c.is_ascii_alphanumeric(),
+        None => false,
+    };
+    if n == 0 || !valid {
         return None;
     }
     let host_len = n;
     let mut port = false;
     if b.get(n) == Some(&b':') {
-        let digits = b[n + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
+        let rest = &b[n + 1..];
+        let len = match variable_len(rest) {
+            0 => rest.iter().take_while(|c| c.is_ascii_digit()).count(),
+            v => v,
+        };
+        if len == 0 {
             return None;
         }
-        n += 1 + digits;
+        n += 1 + len;
         port = true;
     }
     match b.get(n) {
@@ -252,7 +277,7 @@ fn parse_url(v: &str, p: usize) -> Option<Url> {
             continue;
         }
         userinfo = Some(start..start + at);
-        host = Some(region[at + 1..at + 1 + len].to_ascii_lowercase());
+        host = Some(host_name(&region[at + 1..at + 1 + len]));
         break;
     }
     let host = match host {
@@ -260,7 +285,7 @@ fn parse_url(v: &str, p: usize) -> Option<Url> {
         None => {
             let (len, _) = host_at(region)
                 .or_else(|| host_at(&region[..region.find(char::is_whitespace)?]))?;
-            region[..len].to_ascii_lowercase()
+            host_name(&region[..len])
         }
     };
     let url_end = start + value_end(rest, 0);
@@ -272,6 +297,14 @@ fn parse_url(v: &str, p: usize) -> Option<Url> {
         host,
         query,
     })
+}
+
+/// Lower-case host; a variable host (`${REGISTRY}`) gives its name.
+fn host_name(h: &str) -> String {
+    h.trim_start_matches("${")
+        .trim_start_matches('$')
+        .trim_end_matches('}')
+        .to_ascii_lowercase()
 }
 
 pub(super) fn first_url_host(v: &str) -> Option<String> {
@@ -601,10 +634,7 @@ impl Detector {
                 value.to_ascii_lowercase().as_str(),
                 "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1" | "y" | "n"
             );
-            let path =
-                (value.starts_with('/') || value.starts_with("./") || value.starts_with("~/"))
-                    && !value.contains(char::is_whitespace);
-            if boolean || path {
+            if boolean || looks_like_path(value) {
                 continue;
             }
             let ctx = Ctx {
