@@ -92,7 +92,7 @@ impl Config {
             cli::ColorChoice::Always => true,
             cli::ColorChoice::Never => false,
             cli::ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty())
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                     && console::Term::stdout().features().is_attended()
             }
         };
