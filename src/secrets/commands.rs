@@ -285,6 +285,9 @@ impl Detector {
             .copied()
             .filter(|w| !w.value.starts_with('-'))
             .collect();
+        // `composer global config …` is `composer config -g …`.
+        let skip = usize::from(pos.first().is_some_and(|w| w.value == "global"));
+        let pos = &pos[skip.min(pos.len())..];
         if pos.first().map(|w| w.value.as_str()) != Some("config") || pos.len() < 3 {
             return;
         }
@@ -331,7 +334,11 @@ impl Detector {
             return;
         };
         let k = key.value.as_str();
-        if !(k.contains('.') || (k.starts_with("BUNDLE_") && k.contains("__"))) {
+        let host_key = k.contains('.') || (k.starts_with("BUNDLE_") && k.contains("__"));
+        let other = ["mirror.", "build.", "local."]
+            .iter()
+            .any(|p| k.starts_with(p));
+        if !host_key || other || value.value.contains("://") {
             return;
         }
         let host = k.split("://").last().unwrap_or(k);
