@@ -116,6 +116,8 @@ pub fn plan_with_existing(d: &Dockerfile, existing: &BTreeMap<String, String>) -
         deleted: BTreeSet::new(),
         declarations_deleted: BTreeMap::new(),
         userinfo_vars: BTreeSet::new(),
+        public_vars: BTreeSet::new(),
+        redeclared_args: BTreeSet::new(),
         settled_secret_args: BTreeSet::new(),
     };
     planner.run();
@@ -137,6 +139,10 @@ struct Planner<'a, 's> {
     settled_secret_args: BTreeSet<String>,
     /// Variables used in the user-info part of a URL anywhere in the file.
     userinfo_vars: BTreeSet<String>,
+    /// ARG names declared inside some stage.
+    redeclared_args: BTreeSet<String>,
+    /// Secret-sounding variables whose value is public (a fingerprint).
+    public_vars: BTreeSet<String>,
 }
 
 /// The text of a shell-form RUN command, with its offset in the file.
@@ -232,7 +238,19 @@ impl<'s> Planner<'_, 's> {
             };
             for kv in pairs {
                 let name = kv.key.value.as_ref();
+                let secret = secrets::is_secret_name(name) || self.userinfo_vars.contains(name);
                 if !self.settled_secret_args.contains(name) {
+                    if secret && !self.redeclared_args.contains(name) && !references(&from_text, name) {
+                        self.finding(
+                            Rule::SecretBuildArg,
+                            kv.span,
+                            format!("secret build argument {name} is declared before FROM only"),
+                            Some(format!(
+                                "no stage re-declares it, so RUN sees {name} empty: \
+                                 re-declare it in the stage or pass it as a secret"
+                            )),
+                        );
+                    }
                     continue;
                 }
                 if references(&from_text, name) {
@@ -309,8 +327,23 @@ impl<'s> Planner<'_, 's> {
                     self.run_instruction(idx, &mut vars, &mut files, windows);
                 }
                 Keyword::Onbuild => {
+                    let inner = ins.effective();
+                    if let Args::KeyValues(pairs) = &inner.args {
+                        for kv in pairs {
+                            let name = kv.key.value.as_ref();
+                            if secrets::is_secret_name(name) {
+                                let kw = inner.keyword_upper(self.src());
+                                self.finding(
+                                    Rule::SecretBuildArg,
+                                    kv.span,
+                                    format!("ONBUILD {kw} {name}: a secret for the child image's build"),
+                                    Some("ONBUILD runs in another build; fix it there".into()),
+                                );
+                            }
+                        }
+                    }
                     let text = ins.span.text(self.src());
-                    if !secrets::find_credentials(text).is_empty() {
+                    if !literal_credentials(text).is_empty() {
                         self.finding(
                             Rule::HardcodedCredential,
                             ins.span,
@@ -334,7 +367,17 @@ impl<'s> Planner<'_, 's> {
     /// in the image config or needed at run time, so a person decides.
     fn literal_outside_run(&mut self, ins: &Instruction) {
         let text = ins.span.text(self.src());
-        let matches = secrets::find_credentials(text);
+        let mut matches = literal_credentials(text);
+        if matches!(ins.keyword, Keyword::Label | Keyword::Maintainer) {
+            // Labels document usage (`-e POSTGRESQL_PASSWORD=pass`): only
+            // unmistakable credentials count there.
+            matches.retain(|m| {
+                !matches!(
+                    m.kind,
+                    secrets::CredentialKind::SecretAssignment | secrets::CredentialKind::PasswordOption
+                )
+            });
+        }
         for m in matches {
             let span = shift(m.range.clone(), ins.span.start);
             self.m.secret_spans.push(span);
@@ -374,6 +417,9 @@ impl<'s> Planner<'_, 's> {
         let from_env = ins.keyword == Keyword::Env;
         for kv in pairs {
             let name = kv.key.value.to_string();
+            if !from_env {
+                self.redeclared_args.insert(name.clone());
+            }
             let raw_value = kv.value.as_ref().map(|v| v.value.to_string());
             // ENV X=$ARG promotes a secret ARG: the same secret.
             if let Some(existing) = vars.iter_mut().find(|v| {
@@ -399,7 +445,39 @@ impl<'s> Planner<'_, 's> {
                 .map(unquote);
             let credential_value = literal
                 .as_deref()
-                .is_some_and(|v| !secrets::find_credentials(v).is_empty());
+                .is_some_and(|v| !literal_credentials(v).is_empty());
+            if literal.as_deref().is_some_and(is_fingerprint) {
+                self.public_vars.insert(name.clone());
+                continue;
+            }
+            let empty = raw_value
+                .as_deref()
+                .is_some_and(|r| r.is_empty() || r == "\"\"" || r == "''");
+            if from_env && empty {
+                // An empty ENV stores nothing yet; it is a leak once someone
+                // fills it in for a build step that needs it.
+                let later_run = self.d.instructions[idx + 1..]
+                    .iter()
+                    .take_while(|i| i.keyword != Keyword::From)
+                    .any(|i| i.keyword == Keyword::Run);
+                if secrets::is_secret_name(&name) && later_run {
+                    self.finding(
+                        Rule::SecretBuildArg,
+                        kv.span,
+                        format!("empty ENV {name} waits for a secret that RUN steps read"),
+                        Some("a value written here is stored in the image config; pass it as a build secret instead".into()),
+                    );
+                }
+                continue;
+            }
+            if from_env
+                && raw_value
+                    .as_deref()
+                    .is_some_and(|r| self.public_vars.iter().any(|p| references(r, p)))
+            {
+                // An ENV that copies a public ARG is public.
+                continue;
+            }
             let in_userinfo = self.userinfo_vars.contains(&name);
             if !secrets::is_secret_name(&name) && !credential_value && !in_userinfo {
                 continue;
@@ -471,7 +549,9 @@ impl<'s> Planner<'_, 's> {
         let dir_dest = dest.ends_with('/') || dest == "." || sources.len() > 1;
         for source in sources {
             let path = source.value.as_ref();
-            if !is_secret_file(path, dest) {
+            // Renamed on the way in: the name it gets counts too.
+            let lands_as_secret = !dir_dest && is_secret_file(dest, dest);
+            if !is_secret_file(path, dest) && !lands_as_secret {
                 continue;
             }
             let base = path
@@ -594,7 +674,7 @@ impl<'s> Planner<'_, 's> {
     /// Replaces the literal credentials of one shell text (a RUN command or a
     /// heredoc script) that starts at `offset` in the file.
     fn literals(&mut self, idx: usize, offset: usize, scan: &shell::Scan, windows: bool) {
-        for m in secrets::find_credentials(scan.text()) {
+        for m in literal_credentials(scan.text()) {
             let span = shift(m.range.clone(), offset);
             self.m.secret_spans.push(span);
             if windows {
@@ -640,7 +720,7 @@ impl<'s> Planner<'_, 's> {
     /// unquoted delimiter lets the shell expand `${NAME}` in it.
     fn heredoc_data(&mut self, idx: usize, h: &crate::syntax::Heredoc, windows: bool) {
         let body = h.body.text(self.src());
-        for m in secrets::find_credentials(body) {
+        for m in literal_credentials(body) {
             let span = shift(m.range.clone(), h.body.start);
             self.m.secret_spans.push(span);
             let blocked = if windows {
@@ -676,7 +756,7 @@ impl<'s> Planner<'_, 's> {
         let mut found = false;
         for item in items {
             let value = item.value.as_ref();
-            let matches = secrets::find_credentials(value);
+            let matches = literal_credentials(value);
             if matches.is_empty() {
                 words.push(sh_quote(value));
                 continue;
@@ -1038,6 +1118,30 @@ fn secret_id(name: &str) -> String {
     }
 }
 
+/// The credentials in `text` whose value is really a literal: a match that
+/// reads like a variable reference (`'$TOKEN'` written to a config file for a
+/// tool to expand) is not a secret value.
+fn literal_credentials(text: &str) -> Vec<secrets::CredentialMatch> {
+    let mut found = secrets::find_credentials(text);
+    found.retain(|m| {
+        let value = text[m.range.clone()].trim_matches(['"', '\'']);
+        // `changeit` is the JDK trust store's published default password.
+        !value.starts_with('$') && value.len() >= 4 && value != "changeit"
+    });
+    found
+}
+
+/// A value that is a key fingerprint or a checksum (hex digits, optionally
+/// grouped or `0x`-prefixed): public, whatever the variable is called
+/// (`SWIFT_SIGNING_KEY=A62AE125...`, `GPG_KEYS="B42F 6819 ..."`).
+fn is_fingerprint(value: &str) -> bool {
+    let hex: String = value
+        .split([' ', ','])
+        .map(|w| w.trim_start_matches("0x"))
+        .collect();
+    (16..=256).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()) && hex.len() % 8 == 0
+}
+
 /// Quotes a word for sh when it needs it.
 fn sh_quote(word: &str) -> String {
     let plain = !word.is_empty()
@@ -1065,6 +1169,16 @@ fn unquote(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_public() {
+        assert!(is_fingerprint("A62AE125BBBFBB96A6E042EC925CC1CCED3D1561"));
+        assert!(is_fingerprint("0xB42F6819007F00F88E364FD4036A9C25BF357DD4"));
+        assert!(is_fingerprint("B42F 6819 007F 00F8 8E36 4FD4 036A 9C25 BF35 7DD4"));
+        assert!(!is_fingerprint("s3cr3t-Value-42"));
+        assert!(!is_fingerprint("deadbeef"));
+        assert!(!is_fingerprint("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"));
+    }
 
     #[test]
     fn joins_paths_like_docker() {
