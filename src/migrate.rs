@@ -240,7 +240,10 @@ impl<'s> Planner<'_, 's> {
                 let name = kv.key.value.as_ref();
                 let secret = secrets::is_secret_name(name) || self.userinfo_vars.contains(name);
                 if !self.settled_secret_args.contains(name) {
-                    if secret && !self.redeclared_args.contains(name) && !references(&from_text, name) {
+                    if secret
+                        && !self.redeclared_args.contains(name)
+                        && !references(&from_text, name)
+                    {
                         self.finding(
                             Rule::SecretBuildArg,
                             kv.span,
@@ -336,7 +339,9 @@ impl<'s> Planner<'_, 's> {
                                 self.finding(
                                     Rule::SecretBuildArg,
                                     kv.span,
-                                    format!("ONBUILD {kw} {name}: a secret for the child image's build"),
+                                    format!(
+                                        "ONBUILD {kw} {name}: a secret for the child image's build"
+                                    ),
                                     Some("ONBUILD runs in another build; fix it there".into()),
                                 );
                             }
@@ -374,7 +379,8 @@ impl<'s> Planner<'_, 's> {
             matches.retain(|m| {
                 !matches!(
                     m.kind,
-                    secrets::CredentialKind::SecretAssignment | secrets::CredentialKind::PasswordOption
+                    secrets::CredentialKind::SecretAssignment
+                        | secrets::CredentialKind::PasswordOption
                 )
             });
         }
@@ -439,17 +445,25 @@ impl<'s> Planner<'_, 's> {
                     continue;
                 }
             }
-            let literal = raw_value
+            let written = raw_value
                 .as_deref()
                 .filter(|v| !v.is_empty() && !shell::is_variable_reference(v))
                 .map(unquote);
-            let credential_value = literal
-                .as_deref()
-                .is_some_and(|v| !literal_credentials(v).is_empty());
-            if literal.as_deref().is_some_and(is_fingerprint) {
+            if written.as_deref().is_some_and(is_fingerprint) {
                 self.public_vars.insert(name.clone());
                 continue;
             }
+            let placeholder = written.as_deref().is_some_and(is_placeholder);
+            if from_env && placeholder {
+                // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
+                continue;
+            }
+            // An ARG with a stand-in default is still a secret: users pass the
+            // real value with --build-arg.
+            let literal = written.filter(|_| !placeholder);
+            let credential_value = literal
+                .as_deref()
+                .is_some_and(|v| !literal_credentials(v).is_empty());
             let empty = raw_value
                 .as_deref()
                 .is_some_and(|r| r.is_empty() || r == "\"\"" || r == "''");
@@ -763,8 +777,10 @@ impl<'s> Planner<'_, 's> {
             }
             found = true;
             // JSON escapes make offsets in the decoded value differ from the
-            // file: mask the whole element.
-            self.m.secret_spans.push(item.span);
+            // file: mask the whole string, inside its quotes.
+            self.m
+                .secret_spans
+                .push(Span::new(item.span.start + 1, item.span.end - 1));
             if windows {
                 for m in &matches {
                     self.finding(
@@ -1126,9 +1142,54 @@ fn literal_credentials(text: &str) -> Vec<secrets::CredentialMatch> {
     found.retain(|m| {
         let value = text[m.range.clone()].trim_matches(['"', '\'']);
         // `changeit` is the JDK trust store's published default password.
-        !value.starts_with('$') && value.len() >= 4 && value != "changeit"
+        !value.starts_with('$') && value.len() >= 4 && value != "changeit" && !is_placeholder(value)
     });
     found
+}
+
+/// Values that stand for a secret without being one: `XXXXXX`, `**setme**`,
+/// `00000000-0000-...`, `NULL`, `REPLACE_ME`-style capitals, booleans, and
+/// paths (`GOOGLE_APPLICATION_CREDENTIALS=/run/key.json`, `HTPASSWD=data/.htpasswd`).
+fn is_placeholder(value: &str) -> bool {
+    let v = value.trim_matches(['"', '\'', '*', '<', '>', '{', '}']);
+    let lower = v.to_ascii_lowercase();
+    let distinct: BTreeSet<char> = v.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let capitals = v.len() >= 6
+        && v.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && v.bytes().any(|b| b.is_ascii_uppercase());
+    let path = !v.contains("://")
+        && !v.contains([':', '@', ' '])
+        && (v.starts_with(['/', '~']) || v.starts_with("./") || v.contains('/'));
+    v.is_empty()
+        || distinct.len() <= 1
+        || capitals
+        || path
+        || matches!(
+            lower.as_str(),
+            "null"
+                | "none"
+                | "nil"
+                | "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "setme"
+                | "todo"
+                | "tbd"
+                | "ignored"
+                | "unset"
+                | "redacted"
+                | "your-token"
+                | "your_token"
+                | "yourtoken"
+        )
+        || lower.contains("not-a-secret")
+        || lower.contains("notasecret")
+        || lower.contains("not-so-secret")
+        || lower.contains("not_a_secret")
 }
 
 /// A value that is a key fingerprint or a checksum (hex digits, optionally
@@ -1139,7 +1200,9 @@ fn is_fingerprint(value: &str) -> bool {
         .split([' ', ','])
         .map(|w| w.trim_start_matches("0x"))
         .collect();
-    (16..=256).contains(&hex.len()) && hex.bytes().all(|b| b.is_ascii_hexdigit()) && hex.len() % 8 == 0
+    (16..=256).contains(&hex.len())
+        && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        && hex.len().is_multiple_of(8)
 }
 
 /// Quotes a word for sh when it needs it.
@@ -1171,10 +1234,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn placeholders_are_not_secrets() {
+        for v in [
+            "XXXXXX",
+            "**setme**",
+            "00000000-0000-0000-0000-000000000000",
+            "NULL",
+            "PRIV_REPO_PASSWORD",
+            "true",
+            "/run/secrets/key.json",
+            "data/.htpasswd",
+            "this-is-not-a-secret",
+            "<your-token>",
+        ] {
+            assert!(is_placeholder(v), "{v}");
+        }
+        for v in [
+            "hunter2",
+            "s3cr3t-Value-42",
+            "p@ss w$rd!x",
+            "admin",
+            "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+            "a/b:c@d",
+        ] {
+            assert!(!is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
     fn fingerprints_are_public() {
         assert!(is_fingerprint("A62AE125BBBFBB96A6E042EC925CC1CCED3D1561"));
         assert!(is_fingerprint("0xB42F6819007F00F88E364FD4036A9C25BF357DD4"));
-        assert!(is_fingerprint("B42F 6819 007F 00F8 8E36 4FD4 036A 9C25 BF35 7DD4"));
+        assert!(is_fingerprint(
+            "B42F 6819 007F 00F8 8E36 4FD4 036A 9C25 BF35 7DD4"
+        ));
         assert!(!is_fingerprint("s3cr3t-Value-42"));
         assert!(!is_fingerprint("deadbeef"));
         assert!(!is_fingerprint("ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"));
