@@ -95,6 +95,8 @@ struct CopiedFile {
     /// RUNs while it is present, and the removals found.
     runs: Vec<usize>,
     removed_by: Option<usize>,
+    /// `rm`/`chmod`/`chown` segments to delete: (RUN, segment index).
+    cleanups: Vec<(usize, usize)>,
     blocked: Option<String>,
 }
 
@@ -115,6 +117,7 @@ pub fn plan_with_existing(d: &Dockerfile, existing: &BTreeMap<String, String>) -
         taken_names: HashSet::new(),
         deleted: BTreeSet::new(),
         declarations_deleted: BTreeMap::new(),
+        segment_removals: BTreeMap::new(),
         userinfo_vars: BTreeSet::new(),
         public_vars: BTreeSet::new(),
         redeclared_args: BTreeSet::new(),
@@ -133,6 +136,8 @@ struct Planner<'a, 's> {
     taken_names: HashSet<String>,
     /// Instructions deleted whole.
     deleted: BTreeSet<usize>,
+    /// Shell segments to delete, by RUN (decided in `finish`).
+    segment_removals: BTreeMap<usize, BTreeSet<usize>>,
     /// ARG/ENV words to delete, by instruction.
     declarations_deleted: BTreeMap<usize, Vec<Span>>,
     /// Secret variables whose declarations were removed from a stage.
@@ -616,6 +621,7 @@ impl<'s> Planner<'_, 's> {
                 mount_options,
                 runs: Vec::new(),
                 removed_by: None,
+                cleanups: Vec::new(),
                 blocked,
             });
         }
@@ -678,10 +684,11 @@ impl<'s> Planner<'_, 's> {
             }
             if !removals.is_empty() {
                 f.removed_by = Some(idx);
-                for seg in removals.into_iter().chain(chmods) {
-                    self.remove_segment(idx, offset, &scan, seg);
-                }
             }
+            // A mounted secret is read-only: its chmod/chown goes too. Both are
+            // removed only once the file is known to be fixed.
+            f.cleanups
+                .extend(removals.into_iter().chain(chmods).map(|seg| (idx, seg)));
         }
     }
 
@@ -843,16 +850,57 @@ impl<'s> Planner<'_, 's> {
         }
     }
 
-    fn remove_segment(&mut self, idx: usize, offset: usize, scan: &shell::Scan, seg: usize) {
-        let Some(removal) = scan.removal(seg) else {
+    /// Deletes shell segments of one RUN. Each run of consecutive removed
+    /// segments goes with the operator after it, or, at the end, with the
+    /// operator before it; when nothing is left the whole RUN goes.
+    fn remove_segments(&mut self, idx: usize, remove: &BTreeSet<usize>) {
+        let d = self.d;
+        let Some((offset, text)) = shell_text(d, &d.instructions[idx]) else {
             return;
         };
-        if removal.leaves_empty {
-            self.delete_instruction(idx);
-        } else {
-            for r in removal.ranges {
-                self.m.edits.push(Edit::delete(shift(r, offset)));
+        let scan = shell::scan(text, d.escape);
+        let segments = scan.segments();
+        let top: Vec<usize> = (0..segments.len())
+            .filter(|&i| segments[i].parent.is_none())
+            .collect();
+        if remove
+            .iter()
+            .any(|i| segments.get(*i).is_none_or(|s| s.parent.is_some()))
+        {
+            // Inside a ( ... ) group: one at a time, as the scanner allows.
+            for &seg in remove {
+                if let Some(r) = scan.removal(seg) {
+                    if r.leaves_empty {
+                        self.delete_instruction(idx);
+                        return;
+                    }
+                    for range in r.ranges {
+                        self.m.edits.push(Edit::delete(shift(range, offset)));
+                    }
+                }
             }
+            return;
+        }
+        if top.iter().all(|i| remove.contains(i)) {
+            self.delete_instruction(idx);
+            return;
+        }
+        let mut i = 0;
+        while i < top.len() {
+            if !remove.contains(&top[i]) {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < top.len() && remove.contains(&top[i]) {
+                i += 1;
+            }
+            let range = if first == 0 {
+                segments[top[first]].range.start..segments[top[i]].range.start
+            } else {
+                segments[top[first - 1]].extent_end..segments[top[i - 1]].extent_end
+            };
+            self.m.edits.push(Edit::delete(shift(range, offset)));
         }
     }
 
@@ -935,6 +983,9 @@ impl<'s> Planner<'_, 's> {
                 n += 1;
             }
             ids.push(id.clone());
+            for &(run, seg) in &f.cleanups {
+                self.segment_removals.entry(run).or_default().insert(seg);
+            }
             let mount = format!(
                 "--mount=type=secret,id={id},target={}{}",
                 f.target, f.mount_options
@@ -965,6 +1016,9 @@ impl<'s> Planner<'_, 's> {
 
     fn finish(mut self) -> Migration {
         let d = self.d;
+        for (idx, remove) in std::mem::take(&mut self.segment_removals) {
+            self.remove_segments(idx, &remove);
+        }
         for (idx, words) in std::mem::take(&mut self.declarations_deleted) {
             let ins = &d.instructions[idx];
             let spans: Vec<Span> = match &ins.args {
