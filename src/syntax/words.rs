@@ -172,27 +172,25 @@ pub(crate) fn shell_words(text: &str) -> Result<Vec<Range<usize>>, LexError> {
 }
 
 /// From just after an opening `"`, the index just after the closing one.
-fn skip_double_quoted(bytes: &[u8], mut i: usize) -> Result<usize, LexError> {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => return Ok(i + 1),
-            b'\\' => i += 2,
-            b'$' if bytes.get(i + 1) == Some(&b'{') => i = skip_braced(bytes, i + 2)?,
-            _ => i += 1,
-        }
-    }
-    Err(LexError)
+fn skip_double_quoted(bytes: &[u8], i: usize) -> Result<usize, LexError> {
+    skip_to(bytes, i, b'"', false)
 }
 
 /// From just after `${`, the index just after the matching `}`.
-fn skip_braced(bytes: &[u8], mut i: usize) -> Result<usize, LexError> {
+fn skip_braced(bytes: &[u8], i: usize) -> Result<usize, LexError> {
+    skip_to(bytes, i, b'}', true)
+}
+
+/// Index just after `close`, skipping escapes, nested `"..."` and `${...}`,
+/// and (where they count) `'...'`.
+fn skip_to(bytes: &[u8], mut i: usize, close: u8, single_quotes: bool) -> Result<usize, LexError> {
     while i < bytes.len() {
         match bytes[i] {
-            b'}' => return Ok(i + 1),
+            b if b == close => return Ok(i + 1),
             b'\\' => i += 2,
-            b'\'' => {
-                let close = memchr::memchr(b'\'', &bytes[i + 1..]).ok_or(LexError)?;
-                i += close + 2;
+            b'\'' if single_quotes => {
+                let end = memchr::memchr(b'\'', &bytes[i + 1..]).ok_or(LexError)?;
+                i += end + 2;
             }
             b'"' => i = skip_double_quoted(bytes, i + 1)?,
             b'$' if bytes.get(i + 1) == Some(&b'{') => i = skip_braced(bytes, i + 2)?,
