@@ -78,8 +78,14 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     let source = parsed.source;
     let env_path_for_plan = env_path_of(path, options);
-    let existing = existing_env(&env_path_for_plan);
-    let migration = migrate::plan_with_existing(&parsed, &existing);
+    let mut migration = migrate::plan(&parsed);
+    if migration.uses_env_file() {
+        // Only now is the existing .env worth reading: its keys shape names.
+        let existing = existing_env(&env_path_for_plan);
+        if !existing.is_empty() {
+            migration = migrate::plan_with_existing(&parsed, &existing);
+        }
+    }
     let rewritten = fix::apply(source, &migration.edits)
         .map_err(|e| format!("{name}: internal error planning the fix: {e}"))?;
     if rewritten != source {
@@ -89,13 +95,20 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
             )
         })?;
     }
-    let index = LineIndex::new(source);
+    let index = if migration.findings.is_empty() {
+        None
+    } else {
+        Some(LineIndex::new(source))
+    };
     let findings = migration
         .findings
         .iter()
         .map(|f| Located {
             finding: f.clone(),
-            position: index.position(source, f.span.start),
+            position: index
+                .as_ref()
+                .expect("built when there are findings")
+                .position(source, f.span.start),
         })
         .collect();
 

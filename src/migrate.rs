@@ -643,6 +643,15 @@ impl<'s> Planner<'_, 's> {
         let Some((offset, text)) = shell_text(d, ins) else {
             return;
         };
+        // Most RUNs hold no secret at all: skip the shell scan for them.
+        let active_files = files.iter().any(|f| f.removed_by.is_none());
+        if vars.is_empty()
+            && !active_files
+            && ins.heredocs.is_empty()
+            && literal_credentials(text).is_empty()
+        {
+            return;
+        }
         let scan = shell::scan(text, d.escape);
         for v in vars.iter_mut() {
             if scan.variable_refs().iter().any(|r| r.name == v.name) {

@@ -21,7 +21,9 @@ pub(crate) struct Operator {
 
 /// The heredoc operators of a line, in order.
 pub(crate) fn operators(line: &str) -> Result<Vec<Operator>, (SyntaxErrorKind, usize)> {
-    if memchr::memmem::find(line.as_bytes(), b"<<").is_none() {
+    static HEREDOC_OPERATOR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"<<"));
+    if HEREDOC_OPERATOR.find(line.as_bytes()).is_none() {
         return Ok(Vec::new());
     }
     // BuildKit ignores a lexer error here: such a line has no heredocs.

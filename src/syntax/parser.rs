@@ -126,8 +126,16 @@ impl<'s> Parser<'s> {
     }
 
     fn skip_leading_space(&self, from: usize, to: usize) -> usize {
-        let text = &self.source[from..to];
-        from + (text.len() - text.trim_start().len())
+        let mut i = from;
+        // ASCII first; Unicode white space (which BuildKit trims too) is rare.
+        while i < to && matches!(self.bytes[i], b' ' | b'\t' | b'\r' | b'\n' | 0x0b | 0x0c) {
+            i += 1;
+        }
+        if i < to && self.bytes[i] >= 0x80 {
+            let text = &self.source[i..to];
+            i += text.len() - text.trim_start().len();
+        }
+        i
     }
 
     /// Reads one instruction whose first line starts at `start`.

@@ -15,10 +15,22 @@ pub(crate) fn is_ascii_space(b: u8) -> bool {
 
 /// `strings.TrimSpace` (Unicode white space) on a range of `text`.
 pub(crate) fn trim_space(text: &str, range: Range<usize>) -> Range<usize> {
-    let s = &text[range.clone()];
-    let start = range.start + (s.len() - s.trim_start().len());
-    let end = range.start + s.trim_end().len();
-    start..end.max(start)
+    let bytes = text.as_bytes();
+    let (mut start, mut end) = (range.start, range.end);
+    while start < end && is_ascii_space(bytes[start]) {
+        start += 1;
+    }
+    while end > start && is_ascii_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    // Unicode white space at either end is rare: only then the slow path.
+    if (start < end && bytes[start] >= 0x80) || (end > start && bytes[end - 1] >= 0x80) {
+        let s = &text[start..end];
+        let new_start = start + (s.len() - s.trim_start().len());
+        end = start + s.trim_end().len();
+        start = new_start.min(end);
+    }
+    start..end
 }
 
 /// Ranges of the pieces of `text[range]` between runs of separators
