@@ -24,7 +24,7 @@ pub(crate) fn trim_space(text: &str, range: Range<usize>) -> Range<usize> {
         end -= 1;
     }
     // Unicode white space at either end is rare: only then the slow path.
-    if (start < end && bytes[start] >= 0x80) || (end > start && bytes[end - 1] >= 0x80) {
+    if start < end && (bytes[start] >= 0x80 || bytes[end - 1] >= 0x80) {
         let s = &text[start..end];
         let new_start = start + (s.len() - s.trim_start().len());
         end = start + s.trim_end().len();
