@@ -206,15 +206,20 @@ pub fn run_config(config: &Config) -> Outcome {
 
     let started = std::time::Instant::now();
     let (files, walk_errors) = walk::find(&config.paths, config.no_ignore);
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(config.jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("dfix: cannot start worker threads: {e}");
-            return Outcome::Error;
+    // One file needs no worker threads (start-up time matters there).
+    let pool = if files.len() > 1 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(config.jobs.unwrap_or(0))
+            .build()
+        {
+            Ok(pool) => Some(pool),
+            Err(e) => {
+                eprintln!("dfix: cannot start worker threads: {e}");
+                return Outcome::Error;
+            }
         }
+    } else {
+        None
     };
     let mut outcome = Outcome::Clean;
     let mut summary = Summary::default();
@@ -223,18 +228,18 @@ pub fn run_config(config: &Config) -> Outcome {
     let stdout = std::io::stdout();
     // A bounded batch at a time keeps memory flat however large the tree.
     for batch in groups(&files).chunks(128) {
-        let results: Vec<Vec<(&std::path::PathBuf, Result<engine::FileReport, String>)>> = pool
-            .install(|| {
+        let results: Vec<Processed> = match &pool {
+            Some(pool) => pool.install(|| {
                 batch
                     .par_iter()
-                    .map(|group| {
-                        group
-                            .iter()
-                            .map(|path| (path, engine::process(path, &config.file)))
-                            .collect()
-                    })
+                    .map(|g| process_group(g, &config.file))
                     .collect()
-            });
+            }),
+            None => batch
+                .iter()
+                .map(|g| process_group(g, &config.file))
+                .collect(),
+        };
         for (path, result) in results.into_iter().flatten() {
             if let Some(bar) = &progress {
                 bar.inc(1);
@@ -297,6 +302,19 @@ pub fn run_config(config: &Config) -> Outcome {
         eprintln!("{}", summary.render(config.mode, started.elapsed()));
     }
     outcome
+}
+
+type Processed<'a> = Vec<(&'a std::path::PathBuf, Result<engine::FileReport, String>)>;
+
+/// The files of one directory, in order.
+fn process_group<'a>(
+    group: &'a [std::path::PathBuf],
+    options: &engine::FileOptions,
+) -> Processed<'a> {
+    group
+        .iter()
+        .map(|path| (path, engine::process(path, options)))
+        .collect()
 }
 
 /// A progress bar on stderr, only for long runs on a terminal.
