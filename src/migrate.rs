@@ -750,7 +750,7 @@ impl<'s> Planner<'_, 's> {
     /// unquoted delimiter lets the shell expand `${NAME}` in it.
     fn heredoc_data(&mut self, idx: usize, h: &crate::syntax::Heredoc, windows: bool) {
         let body = h.body.text(self.src());
-        for m in literal_credentials(body) {
+        for m in data_credentials(body) {
             let span = shift(m.range.clone(), h.body.start);
             self.m.secret_spans.push(span);
             let blocked = if windows {
@@ -1210,6 +1210,32 @@ fn literal_credentials(text: &str) -> Vec<secrets::CredentialMatch> {
     found
 }
 
+/// Credentials in data (a heredoc written to a file): the detectors read
+/// commands, so each line is also read as the quoted argument of `echo`
+/// (`machine host login u password p`, `//host/:_authToken=...`).
+fn data_credentials(body: &str) -> Vec<secrets::CredentialMatch> {
+    let found = literal_credentials(body);
+    if !found.is_empty() {
+        return found;
+    }
+    const PROBE: &str = "echo '";
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in body.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        if !text.is_empty() && !text.contains('\'') {
+            for mut m in literal_credentials(&format!("{PROBE}{text}'")) {
+                if m.range.start >= PROBE.len() {
+                    m.range = m.range.start - PROBE.len() + at..m.range.end - PROBE.len() + at;
+                    out.push(m);
+                }
+            }
+        }
+        at += line.len();
+    }
+    out
+}
+
 /// Values that stand for a secret without being one: `XXXXXX`, `**setme**`,
 /// `00000000-0000-...`, `NULL`, `REPLACE_ME`-style capitals, booleans, and
 /// paths (`GOOGLE_APPLICATION_CREDENTIALS=/run/key.json`, `HTPASSWD=data/.htpasswd`).
@@ -1217,7 +1243,10 @@ fn is_placeholder(value: &str) -> bool {
     let v = value.trim_matches(['"', '\'', '*', '<', '>', '{', '}']);
     let lower = v.to_ascii_lowercase();
     let distinct: BTreeSet<char> = v.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    // `REPLACE_ME`, `PRIV_REPO_PASSWORD`: a name standing in for a value
+    // (an AWS key id is capitals too, but has no underscore).
     let capitals = v.len() >= 6
+        && v.contains('_')
         && v.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && v.bytes().any(|b| b.is_ascii_uppercase());
