@@ -82,6 +82,17 @@ struct SecretVar {
     blocked: Option<String>,
 }
 
+/// Operands naming a copied secret file in one `rm`/`chmod`/`chown`.
+#[derive(Debug, Clone)]
+struct Cleanup {
+    run: usize,
+    segment: usize,
+    /// How many operands the command has.
+    operands: usize,
+    /// The ones naming this file (file offsets).
+    mine: Vec<Span>,
+}
+
 /// A secret file copied into the image by a stage.
 #[derive(Debug)]
 struct CopiedFile {
@@ -95,8 +106,8 @@ struct CopiedFile {
     /// RUNs while it is present, and the removals found.
     runs: Vec<usize>,
     removed_by: Option<usize>,
-    /// `rm`/`chmod`/`chown` segments to delete: (RUN, segment index).
-    cleanups: Vec<(usize, usize)>,
+    /// Its operands in `rm`/`chmod`/`chown` commands.
+    cleanups: Vec<Cleanup>,
     blocked: Option<String>,
 }
 
@@ -118,6 +129,7 @@ pub fn plan_with_existing(d: &Dockerfile, existing: &BTreeMap<String, String>) -
         deleted: BTreeSet::new(),
         declarations_deleted: BTreeMap::new(),
         segment_removals: BTreeMap::new(),
+        operand_removals: BTreeMap::new(),
         userinfo_vars: BTreeSet::new(),
         public_vars: BTreeSet::new(),
         redeclared_args: BTreeSet::new(),
@@ -136,6 +148,8 @@ struct Planner<'a, 's> {
     taken_names: HashSet<String>,
     /// Instructions deleted whole.
     deleted: BTreeSet<usize>,
+    /// Operands to delete, by (RUN, segment): the operand count and the spans.
+    operand_removals: BTreeMap<(usize, usize), (usize, BTreeSet<Span>)>,
     /// Shell segments to delete, by RUN (decided in `finish`).
     segment_removals: BTreeMap<usize, BTreeSet<usize>>,
     /// ARG/ENV words to delete, by instruction.
@@ -676,28 +690,42 @@ impl<'s> Planner<'_, 's> {
         }
         // Removals of copied secret files.
         for f in files.iter_mut().filter(|f| f.removed_by.is_none()) {
-            let mut removals = Vec::new();
-            let mut chmods = Vec::new();
             for (seg_idx, _) in scan.segments().iter().enumerate() {
-                let words: Vec<String> = scan
+                let words: Vec<(std::ops::Range<usize>, String)> = scan
                     .segment_words(seg_idx)
-                    .map(|(_, w)| scan.decode(w.range.clone()))
+                    .map(|(_, w)| (w.range.clone(), scan.decode(w.range.clone())))
                     .collect();
-                match words.first().map(String::as_str) {
-                    Some("rm") if removes(&words[1..], f) => removals.push(seg_idx),
-                    Some("chmod" | "chown") if words.len() >= 3 && removes(&words[2..], f) => {
-                        chmods.push(seg_idx)
-                    }
-                    _ => {}
+                // Operands start after the command (and after chmod's mode or
+                // chown's owner).
+                let skip = match words.first().map(|(_, w)| w.as_str()) {
+                    Some("rm") => 1,
+                    Some("chmod" | "chown") if words.len() >= 3 => 2,
+                    _ => continue,
+                };
+                let operands: Vec<&(std::ops::Range<usize>, String)> = words[skip..]
+                    .iter()
+                    .filter(|(_, w)| !w.starts_with('-'))
+                    .collect();
+                let mine: Vec<Span> = operands
+                    .iter()
+                    .filter(|(_, w)| names_file(w, f))
+                    .map(|(r, _)| shift(r.clone(), offset))
+                    .collect();
+                if mine.is_empty() {
+                    continue;
                 }
+                if skip == 1 {
+                    f.removed_by = Some(idx);
+                }
+                // A mounted secret is read-only: its rm, chmod and chown go,
+                // once the file is known to be fixed.
+                f.cleanups.push(Cleanup {
+                    run: idx,
+                    segment: seg_idx,
+                    operands: operands.len(),
+                    mine,
+                });
             }
-            if !removals.is_empty() {
-                f.removed_by = Some(idx);
-            }
-            // A mounted secret is read-only: its chmod/chown goes too. Both are
-            // removed only once the file is known to be fixed.
-            f.cleanups
-                .extend(removals.into_iter().chain(chmods).map(|seg| (idx, seg)));
         }
     }
 
@@ -992,8 +1020,12 @@ impl<'s> Planner<'_, 's> {
                 n += 1;
             }
             ids.push(id.clone());
-            for &(run, seg) in &f.cleanups {
-                self.segment_removals.entry(run).or_default().insert(seg);
+            for c in &f.cleanups {
+                let entry = self
+                    .operand_removals
+                    .entry((c.run, c.segment))
+                    .or_insert_with(|| (c.operands, BTreeSet::new()));
+                entry.1.extend(c.mine.iter().copied());
             }
             let mount = format!(
                 "--mount=type=secret,id={id},target={}{}",
@@ -1025,6 +1057,21 @@ impl<'s> Planner<'_, 's> {
 
     fn finish(mut self) -> Migration {
         let d = self.d;
+        // A command left with none of its operands goes whole; otherwise only
+        // the operands naming mounted secrets go (`rm -f .npmrc notes.txt`).
+        for ((run, segment), (count, spans)) in std::mem::take(&mut self.operand_removals) {
+            if spans.len() >= count {
+                self.segment_removals
+                    .entry(run)
+                    .or_default()
+                    .insert(segment);
+            } else {
+                for span in spans {
+                    let start = self.src()[..span.start].trim_end_matches([' ', '\t']).len();
+                    self.m.edits.push(Edit::delete(Span::new(start, span.end)));
+                }
+            }
+        }
         for (idx, remove) in std::mem::take(&mut self.segment_removals) {
             self.remove_segments(idx, &remove);
         }
@@ -1145,19 +1192,17 @@ fn references(text: &str, name: &str) -> bool {
     false
 }
 
-/// Whether the arguments of `rm`/`chmod` name the copied file.
-fn removes(args: &[String], f: &CopiedFile) -> bool {
+/// Whether an `rm`/`chmod` operand names the copied file.
+fn names_file(a: &str, f: &CopiedFile) -> bool {
     let base = f.target.rsplit('/').next().unwrap_or(&f.target);
-    args.iter().filter(|a| !a.starts_with('-')).any(|a| {
-        let a = a.trim_end_matches('/');
-        a == f.target
-            || a == base
-            || a == format!("./{base}")
-            || a.strip_prefix("~").is_some_and(|r| f.target.ends_with(r))
-            || a.strip_prefix("$HOME")
-                .is_some_and(|r| f.target.ends_with(r))
-            || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
-    })
+    let a = a.trim_end_matches('/');
+    a == f.target
+        || a == base
+        || a == format!("./{base}")
+        || a.strip_prefix("~").is_some_and(|r| f.target.ends_with(r))
+        || a.strip_prefix("$HOME")
+            .is_some_and(|r| f.target.ends_with(r))
+        || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
 }
 
 /// Joins a path to a directory, as WORKDIR and COPY do.
