@@ -15,7 +15,9 @@ use super::{CredentialKind as K, CredentialMatch, SecretRole as R};
 /// Cheap test before lexing: some trigger must appear in the text.
 static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)://|-u|--user|-p|pass|pwd|psw|token|auth|secret|key|cred|dsn|pat|login|config|machine|bundle_|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_",
+        // A URL only with user-info; `-u`/`-p` only as options (not `--update`,
+        // not `mkdir -p`: `-pSECRET` tools are named below).
+        r"(?i)://[^\s/@'\x22]*@|[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|key|cred|dsn|pat|login|config|machine|bundle_|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack",
     )
     .expect("valid regex")
 });
