@@ -19,7 +19,7 @@ static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
         // not `mkdir -p`: `-pSECRET` tools are named below); key, PAT and
         // config words only in the shapes that carry secrets (not `apt-key`,
         // `PATH`, `git config user.name`).
-        r"(?i)://[^\s/@'\x22]*@|[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api.?key|access.?key|private.?key|cred|dsn|_pat|\bpat\b|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack",
+        r"(?i)://[^\s/@'\x22]*@|[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api.?key|access.?key|private.?key|cred|dsn|_pat|(?-u:\b)pat(?-u:\b)|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack",
     )
     .expect("valid regex")
 });
