@@ -19,7 +19,9 @@ static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
         // not `mkdir -p`: `-pSECRET` tools are named below); key, PAT and
         // config words only in the shapes that carry secrets (not `apt-key`,
         // `PATH`, `git config user.name`).
-        r"(?i)://[^\s/@'\x22]*@|[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api.?key|access.?key|private.?key|cred|dsn|_pat|(?-u:\b)pat(?-u:\b)|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack",
+        // ASCII-only case folding (`-u`) keeps the automaton small: it is
+        // built at start-up of every run.
+        r"(?i)://[^\s/@'\x22]*@|(?-u:[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api[-_]?key|access[-_]?key|private[-_]?key|cred|dsn|_pat|\bpat\b|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack)",
     )
     .expect("valid regex")
 });
@@ -38,7 +40,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
 
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:^|[\s\x22'=])(?:(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|sso-key)\s+)?",
+        r"(?i-u)(?:^|[\s\x22'=])(?:(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|sso-key)\s+)?",
         r"|(?:private-token|job-token|deploy-token|x-api-key|x-apikey|x-auth-token|x-api-token|api-key",
         r"|apikey|x-vault-token|x-jfrog-art-api|x-access-token|x-gitlab-token|x-github-token",
         r"|circle-token|x-auth-key)\s*:\s*)",
