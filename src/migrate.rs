@@ -1158,19 +1158,37 @@ fn whole_lines(source: &str, span: Span) -> Span {
 /// Names of the variables that appear in the user-info part of a URL
 /// (`https://${USER}:${PASS}@host`): whatever they hold is a credential.
 fn userinfo_variables(text: &str) -> BTreeSet<String> {
-    static URL_USERINFO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://([^/@\s'\x22]*)@").expect("valid regex")
-    });
-    static VAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)").expect("valid regex")
-    });
+    // A hand scan rather than a regex: this runs on every file, and building
+    // a regex costs more than a short file takes to check.
+    let bytes = text.as_bytes();
     let mut names = BTreeSet::new();
-    if !text.contains("://") {
-        return names;
-    }
-    for userinfo in URL_USERINFO.captures_iter(text) {
-        for var in VAR.captures_iter(&userinfo[1]) {
-            names.insert(var[1].to_owned());
+    let mut from = 0;
+    while let Some(i) = text[from..].find("://") {
+        let at = from + i;
+        let start = at + 3;
+        from = start;
+        if at == 0 || !bytes[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&b| matches!(b, b'/' | b'@' | b'\'' | b'"') || b.is_ascii_whitespace())
+            .map_or(bytes.len(), |p| start + p);
+        if bytes.get(end) != Some(&b'@') {
+            continue;
+        }
+        let userinfo = &text[start..end];
+        let mut rest = userinfo;
+        while let Some(d) = rest.find('$') {
+            let after = rest[d + 1..].strip_prefix('{').unwrap_or(&rest[d + 1..]);
+            let len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            if len > 0 && !after.as_bytes()[0].is_ascii_digit() {
+                names.insert(after[..len].to_owned());
+            }
+            rest = &rest[d + 1..];
         }
     }
     names
@@ -1429,6 +1447,14 @@ mod tests {
             ["PYPI_PASS", "PYPI_USER"]
         );
         assert!(userinfo_variables("git clone git@github.com:$ORG/x").is_empty());
+        assert!(userinfo_variables("curl https://h.example.com/$X@y").is_empty());
+        let quoted = userinfo_variables(
+            "pip install 'git+https://${GIT_LOGIN}:${GIT_PASSWORD}@github.com/o/r'",
+        );
+        assert_eq!(
+            quoted.into_iter().collect::<Vec<_>>(),
+            ["GIT_LOGIN", "GIT_PASSWORD"]
+        );
     }
 
     #[test]
