@@ -33,7 +33,6 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
         r"|xox[baprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9_/]+",
         r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|sntrys_[A-Za-z0-9_=+/-]{20,}",
         r"|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
-        r"|-----BEGIN [A-Z ]*PRIVATE KEY-----(?s:.)*?-----END [A-Z ]*PRIVATE KEY-----",
     ))
     .expect("valid regex")
 });
@@ -73,11 +72,59 @@ fn is_token_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// `-----BEGIN ... PRIVATE KEY-----` through the first matching `-----END
+/// ... PRIVATE KEY-----`. By hand: a regex for "anything up to" is costly to
+/// build, and it is built on every run.
+fn private_key_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
+    const BEGIN: &str = "-----BEGIN ";
+    const END: &str = "-----END ";
+    // `[A-Z ]*PRIVATE KEY-----` at `at`: its length.
+    let label = |at: usize| -> Option<usize> {
+        let rest = &text[at..];
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_uppercase() || *b == b' ')
+            .count();
+        (rest[..len].ends_with("PRIVATE KEY") && rest[len..].starts_with("-----"))
+            .then_some(len + 5)
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(BEGIN) {
+        let start = from + i;
+        from = start + BEGIN.len();
+        let Some(header) = label(from) else { continue };
+        let mut search = from + header;
+        while let Some(j) = text[search..].find(END) {
+            let end_at = search + j + END.len();
+            if let Some(len) = label(end_at) {
+                out.push(start..end_at + len);
+                from = end_at + len;
+                break;
+            }
+            search = end_at;
+        }
+    }
+    out
+}
+
 fn token_formats(text: &str, out: &mut Vec<CredentialMatch>) {
     let b = text.as_bytes();
-    for m in TOKENS.find_iter(text) {
-        let s = m.as_str();
-        if m.start() > 0 && is_token_char(b[m.start() - 1]) {
+    let keys = if text.contains("-----BEGIN ") {
+        private_key_blocks(text)
+    } else {
+        Vec::new()
+    };
+    let mut found: Vec<std::ops::Range<usize>> = TOKENS
+        .find_iter(text)
+        .map(|m| m.range())
+        .filter(|r| !keys.iter().any(|k| k.start <= r.start && r.end <= k.end))
+        .chain(keys.iter().cloned())
+        .collect();
+    found.sort_by_key(|r| r.start);
+    for range in found {
+        let s = &text[range.clone()];
+        if range.start > 0 && is_token_char(b[range.start - 1]) {
             continue;
         }
         let (kind, role, prefix, fixed) = match s.as_bytes()[0] {
@@ -94,7 +141,7 @@ fn token_formats(text: &str, out: &mut Vec<CredentialMatch>) {
             b'e' => (K::Jwt, R::Token, 0, false),
             _ => (K::PrivateKey, R::PrivateKey, 0, false),
         };
-        if fixed && b.get(m.end()).is_some_and(u8::is_ascii_alphanumeric) {
+        if fixed && b.get(range.end).is_some_and(u8::is_ascii_alphanumeric) {
             continue;
         }
         let body = if kind == K::PrivateKey {
@@ -109,7 +156,7 @@ fn token_formats(text: &str, out: &mut Vec<CredentialMatch>) {
         if is_placeholder(body) || distinct.len() <= 2 {
             continue;
         }
-        out.push(CredentialMatch::new(m.range(), kind, role));
+        out.push(CredentialMatch::new(range, kind, role));
     }
 }
 
