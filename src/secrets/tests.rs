@@ -414,3 +414,18 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn private_key_blocks_span_lines_and_skip_other_ends() {
+    let text = "cat > /k <<EOF\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END CERTIFICATE-----\nQUJDREVGR0hJSktMTU5PUA\n-----END OPENSSH PRIVATE KEY-----\nEOF";
+    let ms = find_credentials(text);
+    assert_eq!(ms.len(), 1, "{ms:?}");
+    assert_eq!(ms[0].kind, K::PrivateKey);
+    let got = &text[ms[0].range.clone()];
+    assert!(got.starts_with("-----BEGIN OPENSSH PRIVATE KEY-----\n"));
+    assert!(got.ends_with("QUJDREVGR0hJSktMTU5PUA\n-----END OPENSSH PRIVATE KEY-----"));
+    // A public key or certificate is not a private key.
+    assert!(
+        find_credentials("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----").is_empty()
+    );
+}
