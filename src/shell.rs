@@ -1357,19 +1357,33 @@ impl Lexer<'_> {
         self.syntax(j);
         let content = self.raw(k) + 1..self.raw(j);
         let outer = self.raw(k)..self.raw_end(j + 1);
+        let piece = self.quoted(
+            QuoteContext::SingleQuoted,
+            PieceKind::SingleQuoted,
+            content,
+            outer,
+        );
+        (piece, (j + 1).min(n))
+    }
+
+    /// Records a quoted span and returns its piece.
+    fn quoted(
+        &mut self,
+        context: QuoteContext,
+        kind: PieceKind,
+        content: Range<usize>,
+        outer: Range<usize>,
+    ) -> Piece {
         self.spans.push(QuoteSpan {
-            context: QuoteContext::SingleQuoted,
+            context,
             content: content.clone(),
             outer: outer.clone(),
         });
-        (
-            Piece {
-                kind: PieceKind::SingleQuoted,
-                range: outer,
-                content,
-            },
-            (j + 1).min(n),
-        )
+        Piece {
+            kind,
+            range: outer,
+            content,
+        }
     }
 
     /// `$'...'` starting at the `$` at `k`.
@@ -1388,19 +1402,13 @@ impl Lexer<'_> {
         self.syntax(j);
         let content = self.raw(k + 1) + 1..self.raw(j);
         let outer = self.raw(k)..self.raw_end(j + 1);
-        self.spans.push(QuoteSpan {
-            context: QuoteContext::AnsiCQuoted,
-            content: content.clone(),
-            outer: outer.clone(),
-        });
-        (
-            Piece {
-                kind: PieceKind::AnsiCQuoted,
-                range: outer,
-                content,
-            },
-            (j + 1).min(n),
-        )
+        let piece = self.quoted(
+            QuoteContext::AnsiCQuoted,
+            PieceKind::AnsiCQuoted,
+            content,
+            outer,
+        );
+        (piece, (j + 1).min(n))
     }
 
     /// `"..."` starting at `k`.
@@ -1429,19 +1437,13 @@ impl Lexer<'_> {
         self.syntax(j);
         let content = self.raw(k) + 1..self.raw(j);
         let outer = self.raw(k)..self.raw_end(j + 1);
-        self.spans.push(QuoteSpan {
-            context: QuoteContext::DoubleQuoted,
-            content: content.clone(),
-            outer: outer.clone(),
-        });
-        (
-            Piece {
-                kind: PieceKind::DoubleQuoted,
-                range: outer,
-                content,
-            },
-            (j + 1).min(n),
-        )
+        let piece = self.quoted(
+            QuoteContext::DoubleQuoted,
+            PieceKind::DoubleQuoted,
+            content,
+            outer,
+        );
+        (piece, (j + 1).min(n))
     }
 
     /// A `$` at `k` (not `$'` / `$"`): returns the index after the expansion.
