@@ -185,18 +185,18 @@ impl Summary {
     }
 }
 
-/// Files that share a directory share its `.env` and `.dockerignore`: they
-/// are processed one after the other, in path order; directories in parallel.
-fn groups(files: &[std::path::PathBuf]) -> Vec<&[std::path::PathBuf]> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=files.len() {
-        if i == files.len() || files[i].parent() != files[start].parent() {
-            out.push(&files[start..i]);
-            start = i;
-        }
+/// Files that share a directory share its `.env` and `.dockerignore`, so
+/// they must not be written at the same time: the files of one batch grouped
+/// by directory, each group in path order. Path order does not keep a
+/// directory's files together (`a/Dockerfile`, `a/b/Dockerfile`,
+/// `a/z.Dockerfile`), hence the map.
+fn groups_by_directory(batch: &[std::path::PathBuf]) -> Vec<Vec<&std::path::PathBuf>> {
+    let mut by_dir: std::collections::BTreeMap<Option<&Path>, Vec<&std::path::PathBuf>> =
+        std::collections::BTreeMap::new();
+    for path in batch {
+        by_dir.entry(path.parent()).or_default().push(path);
     }
-    out
+    by_dir.into_values().collect()
 }
 
 /// Processes every file of `config` and prints the results: in path order,
@@ -226,21 +226,24 @@ pub fn run_config(config: &Config) -> Outcome {
     let mut json_files = Vec::new();
     let progress = progress_bar(files.len());
     let stdout = std::io::stdout();
-    // A bounded batch at a time keeps memory flat however large the tree.
-    for batch in groups(&files).chunks(128) {
-        let results: Vec<Processed> = match &pool {
+    // A bounded batch at a time keeps memory flat however large the tree;
+    // batches run one after another, so only files within a batch race.
+    for batch in files.chunks(256) {
+        let groups = groups_by_directory(batch);
+        let mut results: Processed = match &pool {
             Some(pool) => pool.install(|| {
-                batch
+                groups
                     .par_iter()
-                    .map(|g| process_group(g, &config.file))
+                    .flat_map_iter(|g| process_group(g, &config.file))
                     .collect()
             }),
-            None => batch
+            None => groups
                 .iter()
-                .map(|g| process_group(g, &config.file))
+                .flat_map(|g| process_group(g, &config.file))
                 .collect(),
         };
-        for (path, result) in results.into_iter().flatten() {
+        results.sort_by(|a, b| a.0.cmp(b.0));
+        for (path, result) in results {
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -306,14 +309,14 @@ pub fn run_config(config: &Config) -> Outcome {
 
 type Processed<'a> = Vec<(&'a std::path::PathBuf, Result<engine::FileReport, String>)>;
 
-/// The files of one directory, in order.
+/// The files of one directory, one after the other.
 fn process_group<'a>(
-    group: &'a [std::path::PathBuf],
+    group: &[&'a std::path::PathBuf],
     options: &engine::FileOptions,
 ) -> Processed<'a> {
     group
         .iter()
-        .map(|path| (path, engine::process(path, options)))
+        .map(|path| (*path, engine::process(path, options)))
         .collect()
 }
 
@@ -347,5 +350,39 @@ fn debug_parse(file: &Path) -> Outcome {
             eprintln!("dfix: {message}");
             Outcome::Error
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_directory_is_one_group_even_when_path_order_splits_it() {
+        let mut files: Vec<PathBuf> = [
+            "a/Dockerfile",
+            "a/z.Dockerfile",
+            "a/b/Dockerfile",
+            "c/Dockerfile",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+        files.sort();
+        // Sorted, a/b/Dockerfile sits between the two files of a/.
+        assert_eq!(files[1], PathBuf::from("a/b/Dockerfile"));
+        let groups: Vec<Vec<&str>> = groups_by_directory(&files)
+            .into_iter()
+            .map(|g| g.iter().map(|p| p.to_str().unwrap()).collect())
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                vec!["a/Dockerfile", "a/z.Dockerfile"],
+                vec!["a/b/Dockerfile"],
+                vec!["c/Dockerfile"]
+            ]
+        );
     }
 }

@@ -246,3 +246,34 @@ fn help_has_examples() {
     assert!(help.contains("Examples:") && help.contains("dfix --write Dockerfile"));
     assert!(help.contains("Exit status: 0 clean, 1 findings or changes pending, 2"));
 }
+
+#[test]
+fn write_over_a_tree_keeps_every_secret_of_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    fs::create_dir_all(a.join("b")).unwrap();
+    // Path order puts a/b/Dockerfile between the two files of a/, which share a/.env.
+    for (file, host) in [
+        ("a/Dockerfile", "one"),
+        ("a/b/Dockerfile", "two"),
+        ("a/z.Dockerfile", "three"),
+    ] {
+        fs::write(
+            dir.path().join(file),
+            format!("FROM alpine\nRUN pip install -i https://ci:{SECRET}-{host}@{host}.example.com/simple x\n"),
+        )
+        .unwrap();
+    }
+    let out = dfix(dir.path(), &["--write", "--jobs", "2", "."]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let env = fs::read_to_string(a.join(".env")).unwrap();
+    assert!(
+        env.contains("ONE_EXAMPLE_COM_PASSWORD") && env.contains("THREE_EXAMPLE_COM_PASSWORD"),
+        "{env}"
+    );
+    assert!(fs::read_to_string(a.join("b/.env"))
+        .unwrap()
+        .contains("TWO_EXAMPLE_COM_PASSWORD"));
+    let check = dfix(dir.path(), &["--check", "."]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+}
