@@ -264,35 +264,22 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     if report.migration.uses_env_file() {
         cmd.push_str(&format!(
             " --secret id={ENV_SECRET_ID},src={}",
-            shell_word(&report.env_path.to_string_lossy())
+            envfile::shell_word(&report.env_path.to_string_lossy())
         ));
     }
     for FileSecret { id, source, .. } in &report.migration.files {
         let src = context.join(source);
         cmd.push_str(&format!(
             " --secret id={id},src={}",
-            shell_word(&src.to_string_lossy())
+            envfile::shell_word(&src.to_string_lossy())
         ));
     }
     cmd.push_str(&format!(
         " -f {} {}",
-        shell_word(&report.path.to_string_lossy()),
-        shell_word(&context.to_string_lossy())
+        envfile::shell_word(&report.path.to_string_lossy()),
+        envfile::shell_word(&context.to_string_lossy())
     ));
     cmd
-}
-
-/// Quotes a word for sh when it needs it.
-fn shell_word(word: &str) -> String {
-    if !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b))
-    {
-        word.to_owned()
-    } else {
-        envfile::shell_single_quote(word)
-    }
 }
 
 fn write(report: &mut FileReport) -> Result<(), String> {

@@ -37,5 +37,5 @@ pub use plan::{
     plan, unique_name, Conflict, ConflictPolicy, EnvPlan, LineEnding, LineWarning, Outcome,
     PlannedEntry, WantedEntry, WantedValue,
 };
-pub use quote::{env_quote, is_valid_name, shell_single_quote, Unquotable};
+pub use quote::{env_quote, is_valid_name, shell_single_quote, shell_word, Unquotable};
 pub use write::{read_env_file, write_env_file, WriteOutcome, NEW_FILE_MODE};

@@ -43,6 +43,20 @@ pub fn shell_single_quote(value: &str) -> String {
     out
 }
 
+/// A word for a shell command line: as it is when it holds only characters
+/// sh leaves alone, otherwise single-quoted.
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b));
+    if plain {
+        word.to_owned()
+    } else {
+        shell_single_quote(word)
+    }
+}
+
 /// Why a value cannot be written to a `.env` file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unquotable {
@@ -103,14 +117,7 @@ pub fn env_quote(value: &str) -> Result<String, Unquotable> {
 ///
 /// dotenvy also accepts `.` in names, but sh does not, so such names are
 /// never written.
-pub fn is_valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
-        _ => return false,
-    }
-    chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+pub use crate::shell::is_valid_name;
 
 #[cfg(test)]
 mod tests {

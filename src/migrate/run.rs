@@ -192,7 +192,7 @@ impl<'s> Planner<'_, 's> {
             let value = item.value.as_ref();
             let matches = literal_credentials(value);
             if matches.is_empty() {
-                words.push(sh_quote(value));
+                words.push(envfile::shell_word(value));
                 continue;
             }
             found = true;

@@ -73,19 +73,6 @@ pub(super) fn secret_id(name: &str) -> String {
     }
 }
 
-/// Quotes a word for sh when it needs it.
-pub(super) fn sh_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b));
-    if plain {
-        word.to_owned()
-    } else {
-        envfile::shell_single_quote(word)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
