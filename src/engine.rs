@@ -40,8 +40,7 @@ pub struct FileReport {
     pub env_path: PathBuf,
     /// The merged `.env` text, when it changes.
     pub env_text: Option<String>,
-    /// Keys the `.env` gains, and keys it already had.
-    pub env_added: Vec<String>,
+    /// Keys the `.env` already had.
     pub env_reused: Vec<String>,
     /// Ignore files to create or extend: path and new text.
     pub ignore_updates: Vec<(PathBuf, String)>,
@@ -133,7 +132,6 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         migration,
         env_path,
         env_text: None,
-        env_added: Vec::new(),
         env_reused: Vec::new(),
         ignore_updates: Vec::new(),
         build_command: None,
@@ -192,7 +190,6 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
         ConflictPolicy::Fail,
     )
     .map_err(|e| format!("{e}; nothing written"))?;
-    report.env_added = plan.added().into_iter().map(str::to_owned).collect();
     report.env_reused = plan.reused().into_iter().map(str::to_owned).collect();
     if plan.changed {
         report.env_text = Some(plan.text);

@@ -1,7 +1,7 @@
-//! Fixes as data: an [`Edit`] replaces one byte range of the original text;
-//! a [`Fix`] is the set of edits that must be applied together. Applying copies
-//! the untouched text between sorted edits, so bytes outside an edit never
-//! change.
+//! Fixes as data: an [`Edit`] replaces one byte range of the original text.
+//! A file's edits are planned together (`migrate`), so they never overlap;
+//! applying copies the untouched text between sorted edits, so bytes outside
+//! an edit never change.
 
 use serde::Serialize;
 
@@ -30,25 +30,6 @@ impl Edit {
     pub fn insert(at: usize, content: impl Into<String>) -> Self {
         Edit::replace(Span::new(at, at), content)
     }
-}
-
-/// How much a fix can be trusted, in increasing order (as in ruff).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Applicability {
-    /// Shown to a person, never applied.
-    DisplayOnly,
-    /// Applied only on request.
-    Unsafe,
-    /// Applied by `--write`.
-    Safe,
-}
-
-/// Edits that belong together.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fix {
-    pub edits: Vec<Edit>,
-    pub applicability: Applicability,
 }
 
 /// Two edits touch the same bytes.

@@ -1,7 +1,7 @@
 //! Finding Dockerfiles: explicit files as given, directories walked with the
 //! `ignore` crate (honouring `.gitignore` and `.ignore` unless told not to).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A Dockerfile by its name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
 /// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
@@ -39,17 +39,13 @@ pub fn find(paths: &[PathBuf], no_ignore: bool) -> (Vec<PathBuf>, Vec<String>) {
                         files.push(e.into_path());
                     }
                 }
-                Err(err) => errors.push(format!("{}: {}", describe(path), one_line(&err))),
+                Err(err) => errors.push(format!("{}: {}", path.display(), one_line(&err))),
             }
         }
     }
     files.sort();
     files.dedup();
     (files, errors)
-}
-
-fn describe(path: &Path) -> String {
-    path.display().to_string()
 }
 
 fn one_line(err: &ignore::Error) -> String {
