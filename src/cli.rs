@@ -59,6 +59,10 @@ pub struct Cli {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Follow symbolic links to directories (a link loop is reported as an error).
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+
     /// When to colour the output (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,

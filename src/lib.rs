@@ -41,7 +41,7 @@ pub struct Config {
     pub file: engine::FileOptions,
     pub show_secrets: bool,
     pub color: bool,
-    pub no_ignore: bool,
+    pub walk: walk::WalkOptions,
     pub format: cli::Format,
     pub jobs: Option<usize>,
 }
@@ -106,7 +106,10 @@ impl Config {
             },
             show_secrets: cli.show_secrets,
             color,
-            no_ignore: cli.no_ignore,
+            walk: walk::WalkOptions {
+                no_ignore: cli.no_ignore,
+                follow: cli.follow,
+            },
             format: cli.format,
             jobs: cli.jobs,
         })
@@ -191,120 +194,229 @@ impl Summary {
 /// directory's files together (`a/Dockerfile`, `a/b/Dockerfile`,
 /// `a/z.Dockerfile`), hence the map.
 fn groups_by_directory(batch: &[std::path::PathBuf]) -> Vec<Vec<&std::path::PathBuf>> {
-    let mut by_dir: std::collections::BTreeMap<Option<&Path>, Vec<&std::path::PathBuf>> =
+    // Keyed by the directory's bytes: `Path`'s own comparison goes component
+    // by component, and costs more than the work it orders.
+    let mut by_dir: std::collections::BTreeMap<&[u8], Vec<&std::path::PathBuf>> =
         std::collections::BTreeMap::new();
     for path in batch {
-        by_dir.entry(path.parent()).or_default().push(path);
+        let dir = path.parent().unwrap_or(Path::new(""));
+        by_dir
+            .entry(dir.as_os_str().as_encoded_bytes())
+            .or_default()
+            .push(path);
     }
     by_dir.into_values().collect()
 }
 
+/// Files processed together; batches run one after another, so memory stays
+/// flat however large the tree, and only files within a batch race.
+const BATCH: usize = 256;
+
 /// Processes every file of `config` and prints the results: in path order,
 /// each file's output in one piece, whatever the number of threads.
+///
+/// A directory is walked on its own thread while the files found so far are
+/// processed, so the walk's system calls overlap the work.
 pub fn run_config(config: &Config) -> Outcome {
-    use rayon::prelude::*;
-
     let started = std::time::Instant::now();
-    let (files, walk_errors) = walk::find(&config.paths, config.no_ignore);
-    // One file needs no worker threads (start-up time matters there).
-    let pool = if files.len() > 1 {
-        match rayon::ThreadPoolBuilder::new()
+    let mut run = Run::new(config);
+    let one_file = config.paths.len() == 1 && !config.paths[0].is_dir();
+    if one_file {
+        // No threads: start-up time is what matters for one file.
+        let batch = [config.paths[0].clone()];
+        if run.batch(&batch, None).is_err() {
+            return run.outcome;
+        }
+    } else {
+        let pool = match rayon::ThreadPoolBuilder::new()
             .num_threads(config.jobs.unwrap_or(0))
             .build()
         {
-            Ok(pool) => Some(pool),
+            Ok(pool) => pool,
             Err(e) => {
                 eprintln!("dfix: cannot start worker threads: {e}");
                 return Outcome::Error;
             }
+        };
+        let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
+        let stopped = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                walk::walk(&config.paths, config.walk, |found| {
+                    sender.send(found).is_ok()
+                });
+            });
+            // Owned here, so that returning early drops it and ends the walk
+            // before the scope waits for the walking thread.
+            let receiver = receiver;
+            let mut batch = Vec::with_capacity(BATCH);
+            let mut found = receiver.iter().peekable();
+            while found.peek().is_some() {
+                batch.clear();
+                for f in found.by_ref() {
+                    match f {
+                        walk::Found::File(path) => batch.push(path),
+                        walk::Found::Error(message) => run.walk_errors.push(message),
+                    }
+                    if batch.len() == BATCH {
+                        break;
+                    }
+                }
+                run.discovered(batch.len());
+                if run.batch(&batch, Some(&pool)).is_err() {
+                    // Dropping the receiver stops the walk.
+                    return true;
+                }
+            }
+            false
+        });
+        if stopped {
+            return run.outcome;
         }
-    } else {
-        None
-    };
-    let mut outcome = Outcome::Clean;
-    let mut summary = Summary::default();
-    let mut json_files = Vec::new();
-    let progress = progress_bar(files.len());
-    let stdout = std::io::stdout();
-    // A bounded batch at a time keeps memory flat however large the tree;
-    // batches run one after another, so only files within a batch race.
-    for batch in files.chunks(256) {
+    }
+    run.finish(started, !one_file)
+}
+
+/// The state of a run: what has been printed and counted so far.
+struct Run<'c> {
+    config: &'c Config,
+    outcome: Outcome,
+    summary: Summary,
+    json_files: Vec<report::json::FileJson>,
+    walk_errors: Vec<String>,
+    progress: Option<indicatif::ProgressBar>,
+    discovered: usize,
+}
+
+/// Output could not be written (a closed pipe): stop quietly.
+struct Stop;
+
+impl<'c> Run<'c> {
+    fn new(config: &'c Config) -> Run<'c> {
+        Run {
+            config,
+            outcome: Outcome::Clean,
+            summary: Summary::default(),
+            json_files: Vec::new(),
+            walk_errors: Vec::new(),
+            progress: None,
+            discovered: 0,
+        }
+    }
+
+    /// Counts files found; a progress bar appears once a run on a terminal
+    /// is long, and grows with the walk.
+    fn discovered(&mut self, n: usize) {
+        self.discovered += n;
+        match &self.progress {
+            Some(bar) => bar.set_length(self.discovered as u64),
+            None => self.progress = progress_bar(self.discovered, self.summary_count()),
+        }
+    }
+
+    fn summary_count(&self) -> usize {
+        self.summary.files + self.summary.errors
+    }
+
+    /// Processes one batch (in parallel with a pool) and prints its results
+    /// in path order.
+    fn batch(
+        &mut self,
+        batch: &[std::path::PathBuf],
+        pool: Option<&rayon::ThreadPool>,
+    ) -> Result<(), Stop> {
+        use rayon::prelude::*;
+
+        let options = &self.config.file;
         let groups = groups_by_directory(batch);
-        let mut results: Processed = match &pool {
+        let mut results: Processed = match pool {
             Some(pool) => pool.install(|| {
                 groups
                     .par_iter()
-                    .flat_map_iter(|g| process_group(g, &config.file))
+                    .flat_map_iter(|g| process_group(g, options))
                     .collect()
             }),
             None => groups
                 .iter()
-                .flat_map(|g| process_group(g, &config.file))
+                .flat_map(|g| process_group(g, options))
                 .collect(),
         };
-        results.sort_by(|a, b| a.0.cmp(b.0));
+        results.sort_by_cached_key(|r| walk::order_key(r.0));
         for (path, result) in results {
-            if let Some(bar) = &progress {
+            if let Some(bar) = &self.progress {
                 bar.inc(1);
             }
-            let r = match result {
-                Err(message) => {
-                    summary.errors += 1;
-                    outcome = outcome.max(Outcome::Error);
-                    if config.format == cli::Format::Text {
-                        eprintln!("dfix: {message}");
-                    } else {
-                        json_files.push(report::json::FileJson::error(
-                            &path.display().to_string(),
-                            &message,
-                        ));
-                    }
-                    continue;
-                }
-                Ok(r) => r,
-            };
-            summary.add(&r);
-            let pending = match config.mode {
-                Mode::Check => !r.findings.is_empty(),
-                Mode::DryRun => !r.findings.is_empty() || r.changes(),
-                Mode::Write => r.manual().next().is_some(),
-            };
-            if pending {
-                outcome = outcome.max(Outcome::Findings);
-            }
-            if config.format != cli::Format::Text {
-                json_files.push(report::json::FileJson::from_report(&r));
-                continue;
-            }
-            let text = report::file_text(&r, config.mode, config.style());
-            if stdout.lock().write_all(text.as_bytes()).is_err() {
-                // Broken pipe: stop quietly.
-                return outcome;
-            }
+            self.file(path, result)?;
         }
+        Ok(())
     }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
+
+    fn file(
+        &mut self,
+        path: &Path,
+        result: Result<engine::FileReport, String>,
+    ) -> Result<(), Stop> {
+        let config = self.config;
+        let r = match result {
+            Err(message) => {
+                self.summary.errors += 1;
+                self.outcome = self.outcome.max(Outcome::Error);
+                if config.format == cli::Format::Text {
+                    eprintln!("dfix: {message}");
+                } else {
+                    self.json_files.push(report::json::FileJson::error(
+                        &path.display().to_string(),
+                        &message,
+                    ));
+                }
+                return Ok(());
+            }
+            Ok(r) => r,
+        };
+        self.summary.add(&r);
+        let pending = match config.mode {
+            Mode::Check => !r.findings.is_empty(),
+            Mode::DryRun => !r.findings.is_empty() || r.changes(),
+            Mode::Write => r.manual().next().is_some(),
+        };
+        if pending {
+            self.outcome = self.outcome.max(Outcome::Findings);
+        }
+        if config.format != cli::Format::Text {
+            self.json_files
+                .push(report::json::FileJson::from_report(&r));
+            return Ok(());
+        }
+        let text = report::file_text(&r, config.mode, config.style());
+        std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|_| Stop)
     }
-    for message in walk_errors {
-        eprintln!("dfix: {message}");
-        summary.errors += 1;
-        outcome = outcome.max(Outcome::Error);
+
+    /// Walk errors, the JSON or SARIF document, and the summary.
+    fn finish(mut self, started: std::time::Instant, many: bool) -> Outcome {
+        let config = self.config;
+        if let Some(bar) = self.progress.take() {
+            bar.finish_and_clear();
+        }
+        for message in std::mem::take(&mut self.walk_errors) {
+            eprintln!("dfix: {message}");
+            self.summary.errors += 1;
+            self.outcome = self.outcome.max(Outcome::Error);
+        }
+        let rendered = match config.format {
+            cli::Format::Text => None,
+            cli::Format::Json => Some(report::json::document(&self.json_files, &self.summary)),
+            cli::Format::Sarif => Some(report::sarif::document(&self.json_files)),
+        };
+        if let Some(doc) = rendered {
+            let _ = std::io::stdout().lock().write_all(doc.as_bytes());
+        }
+        if config.format == cli::Format::Text && many {
+            eprintln!("{}", self.summary.render(config.mode, started.elapsed()));
+        }
+        self.outcome
     }
-    let rendered = match config.format {
-        cli::Format::Text => None,
-        cli::Format::Json => Some(report::json::document(&json_files, &summary)),
-        cli::Format::Sarif => Some(report::sarif::document(&json_files)),
-    };
-    if let Some(doc) = rendered {
-        let _ = stdout.lock().write_all(doc.as_bytes());
-    }
-    if config.format == cli::Format::Text
-        && (files.len() > 1 || config.paths.iter().any(|p| p.is_dir()))
-    {
-        eprintln!("{}", summary.render(config.mode, started.elapsed()));
-    }
-    outcome
 }
 
 type Processed<'a> = Vec<(&'a std::path::PathBuf, Result<engine::FileReport, String>)>;
@@ -320,8 +432,9 @@ fn process_group<'a>(
         .collect()
 }
 
-/// A progress bar on stderr, only for long runs on a terminal.
-fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
+/// A progress bar on stderr, only for long runs on a terminal: `total` files
+/// found so far, `done` of them processed.
+fn progress_bar(total: usize, done: usize) -> Option<indicatif::ProgressBar> {
     if total < 500 || !console::Term::stderr().features().is_attended() {
         return None;
     }
@@ -330,6 +443,7 @@ fn progress_bar(total: usize) -> Option<indicatif::ProgressBar> {
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
+    bar.set_position(done as u64);
     Some(bar)
 }
 

@@ -1,7 +1,7 @@
 //! Finding Dockerfiles: explicit files as given, directories walked with the
 //! `ignore` crate (honouring `.gitignore` and `.ignore` unless told not to).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A Dockerfile by its name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
 /// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
@@ -14,38 +14,127 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || name.ends_with(".dockerfile")
 }
 
-/// The files to process, sorted, and one error line per path that could not
-/// be read.
-pub fn find(paths: &[PathBuf], no_ignore: bool) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
+/// How to search directories.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WalkOptions {
+    /// Also search files that `.gitignore` and `.ignore` exclude.
+    pub no_ignore: bool,
+    /// Follow symbolic links to directories (loops are reported).
+    pub follow: bool,
+}
+
+/// What a walk yields.
+#[derive(Debug)]
+pub enum Found {
+    /// A file to process.
+    File(PathBuf),
+    /// One line naming a path that could not be searched.
+    Error(String),
+}
+
+/// Walks `paths` and hands every Dockerfile and every error to `emit`, as
+/// they are found, in path order (see [`order_key`]): the PATH arguments
+/// sorted, each directory's files in order. Files named explicitly are
+/// yielded whatever their name; a file reached twice is yielded once.
+/// Stops early when `emit` returns `false`.
+pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found) -> bool) {
+    let mut roots: Vec<&PathBuf> = paths.iter().collect();
+    roots.sort_by_cached_key(|p| order_key(p));
+    let mut seen = Seen {
+        paths: std::collections::HashSet::new(),
+        track: options.follow || roots.len() > 1,
+        resolve: options.follow,
+    };
+    for root in roots {
+        if !root.is_dir() {
             // Named explicitly: processed whatever its name; errors come later.
-            files.push(path.clone());
+            if seen.first(root) && !emit(Found::File(root.clone())) {
+                return;
+            }
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .standard_filters(!no_ignore)
+        let walker = ignore::WalkBuilder::new(root)
+            .standard_filters(!options.no_ignore)
             .hidden(false)
+            .follow_links(options.follow)
             .filter_entry(|e| e.file_name() != ".git")
+            .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {
-            match entry {
+            let found = match entry {
                 Ok(e) => {
-                    let is_file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
                     let named = e.file_name().to_str().is_some_and(is_dockerfile_name);
-                    if is_file && named {
-                        files.push(e.into_path());
+                    // A link is taken whatever it points at: a dangling or
+                    // looping one is reported when it is read.
+                    let file = e.file_type().is_some_and(|t| t.is_file() || t.is_symlink());
+                    if !(named && file) {
+                        continue;
                     }
+                    let path = e.into_path();
+                    if !seen.first(&path) {
+                        continue;
+                    }
+                    Found::File(path)
                 }
-                Err(err) => errors.push(format!("{}: {}", path.display(), one_line(&err))),
+                Err(err) => Found::Error(format!("{}: {}", root.display(), one_line(&err))),
+            };
+            if !emit(found) {
+                return;
             }
         }
     }
-    files.sort();
-    files.dedup();
+}
+
+/// The files already yielded, when a file can be reached twice: through two
+/// overlapping PATH arguments, or with `--follow` through links (then keyed
+/// by the file a path resolves to, so that it is processed and written once).
+/// One directory walked without following links needs no record, which keeps
+/// memory flat on large trees.
+struct Seen {
+    paths: std::collections::HashSet<PathBuf>,
+    track: bool,
+    resolve: bool,
+}
+
+impl Seen {
+    fn first(&mut self, path: &Path) -> bool {
+        if !self.track {
+            return true;
+        }
+        let key = match self.resolve.then(|| std::fs::canonicalize(path)) {
+            Some(Ok(real)) => real,
+            _ => path.to_path_buf(),
+        };
+        self.paths.insert(key)
+    }
+}
+
+/// Every file and every error of a walk, collected: for tests and callers
+/// that want a list.
+pub fn find(paths: &[PathBuf], options: WalkOptions) -> (Vec<PathBuf>, Vec<String>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    walk(paths, options, |found| {
+        match found {
+            Found::File(path) => files.push(path),
+            Found::Error(message) => errors.push(message),
+        }
+        true
+    });
     (files, errors)
+}
+
+/// A sort key giving `Path`'s own order (component by component) for the
+/// normalised paths a walk yields, at the cost of a byte comparison: the
+/// separator becomes NUL, which no path contains, so `a/b` comes before `a.b`
+/// just as component `a` comes before `a.b`.
+pub fn order_key(path: &Path) -> Vec<u8> {
+    let mut key = path.as_os_str().as_encoded_bytes().to_vec();
+    for b in &mut key {
+        if *b == b'/' {
+            *b = 0;
+        }
+    }
+    key
 }
 
 fn one_line(err: &ignore::Error) -> String {
@@ -54,7 +143,40 @@ fn one_line(err: &ignore::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::is_dockerfile_name;
+    use super::{is_dockerfile_name, order_key};
+    use std::path::PathBuf;
+
+    #[test]
+    fn path_order_agrees_with_component_order() {
+        let names = [
+            "a",
+            "a/b",
+            "a.b",
+            "a/b/c",
+            "a-b/c",
+            "a/b.c",
+            "ab",
+            "a/Dockerfile",
+            "a/z.Dockerfile",
+            "a/b/Dockerfile",
+            "A",
+            "é/x",
+            "a b/c",
+            "a/.env",
+            "../x/y",
+            "../x.y",
+        ];
+        for x in names {
+            for y in names {
+                let (px, py) = (PathBuf::from(x), PathBuf::from(y));
+                assert_eq!(
+                    order_key(&px).cmp(&order_key(&py)),
+                    px.cmp(&py),
+                    "{x} vs {y}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn dockerfile_names() {

@@ -10,11 +10,10 @@ pub(super) fn userinfo_variables(text: &str) -> BTreeSet<String> {
     // a regex costs more than a short file takes to check.
     let bytes = text.as_bytes();
     let mut names = BTreeSet::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("://") {
-        let at = from + i;
+    static SCHEME_END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("://"));
+    for at in SCHEME_END.find_iter(bytes) {
         let start = at + 3;
-        from = start;
         if at == 0 || !bytes[at - 1].is_ascii_alphanumeric() {
             continue;
         }

@@ -144,6 +144,22 @@ pub(crate) fn lex(text: &str) -> Lexed {
     lx.out
 }
 
+/// A byte set as a table, for the lexer's inner loops.
+const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut set = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        set[bytes[i] as usize] = true;
+        i += 1;
+    }
+    set
+}
+
+/// Bytes that end a run of plain word bytes.
+const WORD_BREAK: [bool; 256] = byte_set(b" \t\r\n;&|()<>\\'\"$`");
+/// Bytes that end a run of plain bytes inside double quotes.
+const DQUOTE_BREAK: [bool; 256] = byte_set(b"\"\\`$");
+
 fn is_blank(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r')
 }
@@ -360,7 +376,7 @@ impl Lexer<'_> {
                 _ => {
                     let s = self.i;
                     self.i += 1;
-                    while self.i < b.len() && !b" \t\r\n;&|()<>\\'\"$`".contains(&b[self.i]) {
+                    while self.i < b.len() && !WORD_BREAK[usize::from(b[self.i])] {
                         self.i += 1;
                     }
                     w.push(t, s..self.i, self.group, true, false);
@@ -398,7 +414,7 @@ impl Lexer<'_> {
             } else {
                 let s = self.i;
                 self.i += 1;
-                while self.i < b.len() && !b"\"\\`$".contains(&b[self.i]) {
+                while self.i < b.len() && !DQUOTE_BREAK[usize::from(b[self.i])] {
                     self.i += 1;
                 }
                 w.push(t, s..self.i, self.group, true, true);

@@ -64,6 +64,8 @@ fn positives() -> Vec<Case> {
         (s("curl --user 'bob:pa ss$!' http://h.example.com"), vec![("pa ss$!", K::CurlUser)], "H_EXAMPLE_COM_PASSWORD"),
         (s("curl -uadmin:secret123 -O http://files.example.com/a"), vec![("secret123", K::CurlUser)], "FILES_EXAMPLE_COM_PASSWORD"),
         (s("curl -su admin:pw12345 ftp://files.example.com/a"), vec![("pw12345", K::CurlUser)], "FILES_EXAMPLE_COM_PASSWORD"),
+        // The prefilter lets `-u` through only after `curl`.
+        (s("set -eux; curl -fsSLu admin:pw12345 ftp://files.example.com/a"), vec![("pw12345", K::CurlUser)], "FILES_EXAMPLE_COM_PASSWORD"),
         (s("curl --user=admin:pw1234 -o x"), vec![("pw1234", K::CurlUser)], "CURL_PASSWORD"),
         (s(r#"curl -u "admin:pa\$\$word" http://h.example.com"#), vec![(r"pa\$\$word", K::CurlUser)], "H_EXAMPLE_COM_PASSWORD"),
         (s("wget --password=wgetpass http://files.example.com/f"), vec![("wgetpass", K::PasswordOption)], "FILES_EXAMPLE_COM_PASSWORD"),

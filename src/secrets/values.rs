@@ -5,51 +5,61 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use memchr::memmem;
-use regex::Regex;
+use regex_automata::meta::Regex;
 
 use super::lex::{self, Word};
 use super::names::{is_identifier, is_secret_name};
 use super::{CredentialKind as K, CredentialMatch, SecretRole as R};
 
+/// Builds a detector regex for fast start-up: without the literal prefilters
+/// (the texts are short, and `regex` would spend most of a small run building
+/// them).
+fn regex(pattern: &str) -> Regex {
+    Regex::builder()
+        .configure(Regex::config().auto_prefilter(false))
+        .build(pattern)
+        .expect("valid regex")
+}
+
 /// Cheap test before lexing: some trigger must appear in the text.
 static PREFILTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        // A URL only with user-info; `-u`/`-p` only as options (not `--update`,
-        // not `mkdir -p`: `-pSECRET` tools are named below); key, PAT and
+    regex(
+        // A URL only with user-info; `-u` only as an option after `curl` (the
+        // one detector that reads it; not `set -eux`), `-p` never (`mkdir -p`:
+        // the `-pSECRET` tools are named below); `_pat` only as a whole word
+        // (not `_path`); key, PAT and
         // config words only in the shapes that carry secrets (not `apt-key`,
         // `PATH`, `git config user.name`).
-        // ASCII-only case folding (`-u`) keeps the automaton small: it is
-        // built at start-up of every run.
-        r"(?i)://[^\s/@'\x22]*@|(?-u:[\s'\x22]-[a-z]*u|--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api[-_]?key|access[-_]?key|private[-_]?key|cred|dsn|_pat|\bpat\b|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack)",
+        // Matched against ASCII-lowercased text: a case-insensitive regex
+        // costs several times more to build, and it is built on every run.
+        r"://[^\s/@'\x22]*@|curl(?s:.)*(?-u:[\s'\x22]-[a-z]*u)|_pat(?:[^a-z0-9]|$)|(?-u:--user|mysql|mariadb|sshpass|pass|pwd|psw|token|auth|secret|_key|-key:|key=|api[-_]?key|access[-_]?key|private[-_]?key|cred|dsn|\bpat\b|login|http-basic|pypi-token|github-oauth|bundle|machine|xox|akia|asia|sk_|rk_|sntrys_|eyj|-----begin|npm_|pypi-|gh[pousr]_|hooks\.slack)",
     )
-    .expect("valid regex")
 });
 
 static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
+    regex(concat!(
         r"gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,}|glpat-[A-Za-z0-9_-]{20,}",
         r"|npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}|(?:AKIA|ASIA)[A-Z0-9]{16}",
         r"|xox[baprs]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9_/]+",
         r"|(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|sntrys_[A-Za-z0-9_=+/-]{20,}",
         r"|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+",
     ))
-    .expect("valid regex")
 });
 
+/// An HTTP header that carries a credential, up to where its value starts.
+/// Case-sensitive: match it against ASCII-lowercased text .
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?i-u)(?:^|[\s\x22'=])(?:(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|sso-key)\s+)?",
+    regex(concat!(
+        r"(?-u)(?:^|[\s\x22'=])(?:(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|sso-key)\s+)?",
         r"|(?:private-token|job-token|deploy-token|x-api-key|x-apikey|x-auth-token|x-api-token|api-key",
         r"|apikey|x-vault-token|x-jfrog-art-api|x-access-token|x-gitlab-token|x-github-token",
         r"|circle-token|x-auth-key)\s*:\s*)",
     ))
-    .expect("valid regex")
 });
 
 /// All candidates, possibly overlapping.
 pub(crate) fn candidates(text: &str) -> Vec<CredentialMatch> {
-    if !PREFILTER.is_match(text) {
+    if !PREFILTER.is_match(&text.to_ascii_lowercase()) {
         return Vec::new();
     }
     let mut d = Detector { out: Vec::new() };
@@ -66,6 +76,21 @@ pub(crate) fn candidates(text: &str) -> Vec<CredentialMatch> {
         d.command(words, text_host.as_deref());
     }
     d.out
+}
+
+/// Where `needle` starts in `hay`, for the short words of a command:
+/// `str::find` and `match_indices` set up a two-way searcher per call, which
+/// costs more than these words take to scan. Overlapping matches are all
+/// yielded (none of the needles here can overlap itself).
+fn positions<'a>(hay: &'a str, needle: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let first = n.first().copied().unwrap_or(0);
+    memchr::memchr_iter(first, h).filter(move |&i| h[i..].starts_with(n))
+}
+
+/// `hay.contains(needle)`, by [`positions`].
+fn has(hay: &str, needle: &str) -> bool {
+    positions(hay, needle).next().is_some()
 }
 
 fn is_token_char(c: u8) -> bool {
@@ -361,7 +386,7 @@ fn host_name(h: &str) -> String {
 }
 
 pub(super) fn first_url_host(v: &str) -> Option<String> {
-    memmem::find_iter(v.as_bytes(), b"://")
+    positions(v, "://")
         .find_map(|p| parse_url(v, p))
         .map(|u| u.host)
 }
@@ -458,16 +483,16 @@ impl Detector {
     /// the text's) first URL host, for headers.
     fn word(&mut self, w: &Word, host: Option<&str>) {
         let v = w.value.as_str();
-        if v.contains("://") {
+        if has(v, "://") {
             self.urls(w);
         }
-        if v.contains(':') && HEADER.is_match(v) {
+        if v.contains(':') && HEADER.is_match(&v.to_ascii_lowercase()) {
             self.headers(w, host);
         }
-        if v.contains("password") && (v.contains("machine") || v.contains("default")) {
+        if has(v, "password") && (has(v, "machine") || has(v, "default")) {
             self.netrc(w);
         }
-        if v.contains("_auth") || v.contains("_password") || v.contains("npmAuth") {
+        if has(v, "_auth") || has(v, "_password") || has(v, "npmAuth") {
             self.npmrc(w);
         }
         if v.contains('=') {
@@ -477,7 +502,7 @@ impl Detector {
 
     fn urls(&mut self, w: &Word) {
         let v = w.value.as_str();
-        for p in memmem::find_iter(v.as_bytes(), b"://") {
+        for p in positions(v, "://") {
             let Some(url) = parse_url(v, p) else { continue };
             let host = Some(url.host.as_str());
             if let Some(info) = url.userinfo {
@@ -546,7 +571,9 @@ impl Detector {
 
     fn headers(&mut self, w: &Word, host: Option<&str>) {
         let v = w.value.as_str();
-        let ends: Vec<usize> = HEADER.find_iter(v).map(|m| m.end()).collect();
+        // ASCII lowercasing keeps every byte offset.
+        let lower = v.to_ascii_lowercase();
+        let ends: Vec<usize> = HEADER.find_iter(&lower).map(|m| m.end()).collect();
         for start in ends {
             let end = start + v[start..].find(['"', '\'']).unwrap_or(v.len() - start);
             let end = value_end(&v[..end], start);
@@ -624,7 +651,7 @@ impl Detector {
             ("npmAuthToken", R::Token),
             ("npmAuthIdent", R::Token),
         ] {
-            for k in memmem::find_iter(b, key.as_bytes()) {
+            for k in positions(v, key) {
                 let after = k + key.len();
                 let boundary_before = k == 0 || !is_token_char(b[k - 1]);
                 if !boundary_before || b.get(after).is_some_and(|&c| is_token_char(c)) {
