@@ -292,9 +292,18 @@ fn write(report: &mut FileReport) -> Result<(), String> {
 }
 
 /// Writes through a temporary file in the same directory and a rename,
-/// keeping the permissions of an existing file.
+/// keeping the permissions of an existing file. A symbolic link is kept: the
+/// file it points at is the one replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let name = path.display();
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let resolved;
+    let path = if is_link {
+        resolved = fs::canonicalize(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -315,14 +324,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Why an I/O operation failed, in a few lower-case words (no path: the
+/// caller names the file).
 pub fn io_reason(e: &std::io::Error) -> String {
+    /// ELOOP on Linux (`ErrorKind::FilesystemLoop` is not stable yet).
+    const LINK_LOOP: i32 = 40;
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
         std::io::ErrorKind::IsADirectory => "is a directory".to_owned(),
-        _ => {
-            let text = e.to_string();
-            text.split(" (os error").next().unwrap_or(&text).to_owned()
+        _ if cfg!(target_os = "linux") && e.raw_os_error() == Some(LINK_LOOP) => {
+            "symbolic link loop".to_owned()
         }
+        _ => match e.raw_os_error() {
+            // Without the text a wrapper (the walker's) put around it.
+            Some(code) => {
+                let text = std::io::Error::from_raw_os_error(code).to_string();
+                text.split(" (os error").next().unwrap_or(&text).to_owned()
+            }
+            // A wrapped error (the walker's): the I/O error it carries.
+            None => {
+                let mut inner = e.get_ref().and_then(|w| w.source());
+                while let Some(err) = inner {
+                    if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                        return io_reason(io);
+                    }
+                    inner = err.source();
+                }
+                e.to_string()
+            }
+        },
     }
 }

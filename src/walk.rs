@@ -76,7 +76,7 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found)
                     }
                     Found::File(path)
                 }
-                Err(err) => Found::Error(format!("{}: {}", root.display(), one_line(&err))),
+                Err(err) => Found::Error(walk_error(root, &err)),
             };
             if !emit(found) {
                 return;
@@ -137,8 +137,26 @@ pub fn order_key(path: &Path) -> Vec<u8> {
     key
 }
 
-fn one_line(err: &ignore::Error) -> String {
-    err.to_string().replace('\n', " ")
+/// One line for a walk error: the path it is about, then why.
+fn walk_error(root: &Path, err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithDepth { err, .. } => walk_error(root, err),
+        ignore::Error::WithPath { path, err } => match err.io_error() {
+            Some(io) => format!("{}: {}", path.display(), crate::engine::io_reason(io)),
+            None => format!("{}: {}", path.display(), walk_error(root, err)),
+        },
+        ignore::Error::Loop { ancestor, child } => format!(
+            "{}: link loop (points to its ancestor {}), not followed",
+            child.display(),
+            ancestor.display()
+        ),
+        ignore::Error::Io(io) => format!("{}: {}", root.display(), crate::engine::io_reason(io)),
+        other => format!(
+            "{}: {}",
+            root.display(),
+            other.to_string().replace('\n', " ")
+        ),
+    }
 }
 
 #[cfg(test)]

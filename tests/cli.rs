@@ -277,3 +277,118 @@ fn write_over_a_tree_keeps_every_secret_of_a_directory() {
     let check = dfix(dir.path(), &["--check", "."]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
 }
+
+/// Runs dfix so that file permissions apply: root reads every file, so as
+/// root the binary is copied into `dir` and run as `nobody` with `setpriv`.
+fn dfix_unprivileged(dir: &Path, args: &[&str]) -> Output {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let copy = dir.join("dfix-bin");
+        fs::copy(env!("CARGO_BIN_EXE_dfix"), &copy).unwrap();
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(copy);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_dfix"))
+    };
+    cmd.args(args).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn link_loops_and_unreadable_files_are_reported_and_the_run_goes_on() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    seed(dir);
+    for sub in ["a", "b", "c", "d"] {
+        fs::create_dir(dir.join(sub)).unwrap();
+    }
+    // A link to itself, a directory link to an ancestor, an unreadable file
+    // and an unreadable directory.
+    symlink("Dockerfile.self", dir.join("a/Dockerfile.self")).unwrap();
+    symlink("..", dir.join("b/up")).unwrap();
+    fs::write(dir.join("c/Dockerfile"), "FROM alpine\n").unwrap();
+    fs::set_permissions(dir.join("c/Dockerfile"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::write(dir.join("d/Dockerfile"), "FROM alpine\n").unwrap();
+    fs::set_permissions(dir.join("d"), fs::Permissions::from_mode(0o000)).unwrap();
+
+    let out = dfix_unprivileged(dir, &["--check", "--follow", "."]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    let summary = lines.pop().unwrap();
+    assert!(
+        summary.starts_with(
+            "dfix: 5 files, 1 with findings (DF001 1), 1 fixable, 0 need a person, 4 errors"
+        ),
+        "{stderr}"
+    );
+    let line_for = |needle: &str| {
+        lines
+            .iter()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("no error line with {needle:?}:\n{stderr}"))
+            .to_string()
+    };
+    assert_eq!(
+        line_for("a/Dockerfile.self"),
+        "dfix: ./a/Dockerfile.self: symbolic link loop"
+    );
+    assert_eq!(
+        line_for("c/Dockerfile"),
+        "dfix: ./c/Dockerfile: permission denied"
+    );
+    assert_eq!(line_for("./d:"), "dfix: ./d: permission denied");
+    assert_eq!(
+        line_for("b/up"),
+        "dfix: ./b/up: link loop (points to its ancestor .), not followed"
+    );
+    assert_eq!(lines.len(), 4, "one line per error:\n{stderr}");
+    // The readable file was still checked.
+    assert!(
+        text(&out.stdout).contains("Dockerfile:2:"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Without --follow the directory link is not entered, so there is no loop.
+    let out = dfix_unprivileged(dir, &["--check", "."]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("b/up"), "{stderr}");
+    assert!(
+        stderr.lines().last().unwrap().contains(" 3 errors"),
+        "{stderr}"
+    );
+    fs::set_permissions(dir.join("d"), fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn write_through_a_linked_dockerfile_keeps_the_link() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("docker");
+    fs::create_dir(&real).unwrap();
+    seed(&real);
+    symlink("docker/Dockerfile", dir.path().join("Dockerfile")).unwrap();
+    let out = dfix(dir.path(), &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let link = fs::symlink_metadata(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        link.file_type().is_symlink(),
+        "the link was replaced by a file"
+    );
+    let rewritten = fs::read_to_string(real.join("Dockerfile")).unwrap();
+    assert!(
+        rewritten.contains("--mount=type=secret,id=env"),
+        "{rewritten}"
+    );
+    assert!(!rewritten.contains(SECRET));
+    // The .env goes next to the Dockerfile as named: the build context.
+    assert!(fs::read_to_string(dir.path().join(".env"))
+        .unwrap()
+        .contains(SECRET));
+}
