@@ -109,20 +109,6 @@ impl Seen {
     }
 }
 
-/// Every file and every error of a walk, collected: for tests and callers
-/// that want a list.
-pub fn find(paths: &[PathBuf], options: WalkOptions) -> (Vec<PathBuf>, Vec<String>) {
-    let (mut files, mut errors) = (Vec::new(), Vec::new());
-    walk(paths, options, |found| {
-        match found {
-            Found::File(path) => files.push(path),
-            Found::Error(message) => errors.push(message),
-        }
-        true
-    });
-    (files, errors)
-}
-
 /// A sort key giving `Path`'s own order (component by component) for the
 /// normalised paths a walk yields, at the cost of a byte comparison: the
 /// separator becomes NUL, which no path contains, so `a/b` comes before `a.b`
@@ -161,8 +147,69 @@ fn walk_error(root: &Path, err: &ignore::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_dockerfile_name, order_key};
-    use std::path::PathBuf;
+    use super::{is_dockerfile_name, order_key, walk, Found, WalkOptions};
+    use std::path::{Path, PathBuf};
+
+    /// The files a walk yields, relative to `root`, in the order yielded.
+    fn walked(root: &Path, args: &[&str]) -> Vec<String> {
+        let paths: Vec<PathBuf> = args.iter().map(|a| root.join(a)).collect();
+        let mut out = Vec::new();
+        walk(&paths, WalkOptions::default(), |found| {
+            match found {
+                Found::File(p) => out.push(p.strip_prefix(root).unwrap().display().to_string()),
+                Found::Error(e) => panic!("{e}"),
+            }
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn walks_in_path_order_and_yields_a_file_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "a/Dockerfile",
+            "a/b/Dockerfile",
+            "a/z.Dockerfile",
+            "a.b/Dockerfile",
+            "a-c/x.dockerfile",
+            "a/README.md",
+        ] {
+            std::fs::create_dir_all(root.join(f).parent().unwrap()).unwrap();
+            std::fs::write(root.join(f), "FROM x\n").unwrap();
+        }
+        let all = walked(root, &["."]);
+        assert_eq!(
+            all,
+            [
+                "a/Dockerfile",
+                "a/b/Dockerfile",
+                "a/z.Dockerfile",
+                "a-c/x.dockerfile",
+                "a.b/Dockerfile",
+            ]
+        );
+        // PATH arguments are taken in path order; one named twice, or named
+        // and also inside a walked directory, is yielded once.
+        let some = walked(root, &["a.b", "a", "a/Dockerfile", "a.b"]);
+        assert_eq!(
+            some,
+            [
+                "a/Dockerfile",
+                "a/b/Dockerfile",
+                "a/z.Dockerfile",
+                "a.b/Dockerfile"
+            ]
+        );
+        // Stops when told to.
+        let mut n = 0;
+        walk(&[root.to_path_buf()], WalkOptions::default(), |_| {
+            n += 1;
+            n < 2
+        });
+        assert_eq!(n, 2);
+    }
 
     #[test]
     fn path_order_agrees_with_component_order() {

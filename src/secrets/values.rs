@@ -57,6 +57,17 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// Every header [`HEADER`] knows has `auth`, `token`, `key` or `jfrog` in its
+/// name: a word without any of them needs no regex (nor its building).
+fn may_name_header(word: &str) -> bool {
+    let lower = |n: &str| {
+        word.as_bytes()
+            .windows(n.len())
+            .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+    };
+    lower("auth") || lower("token") || lower("key") || lower("jfrog")
+}
+
 /// All candidates, possibly overlapping.
 pub(crate) fn candidates(text: &str) -> Vec<CredentialMatch> {
     if !PREFILTER.is_match(&text.to_ascii_lowercase()) {
@@ -486,7 +497,7 @@ impl Detector {
         if has(v, "://") {
             self.urls(w);
         }
-        if v.contains(':') && HEADER.is_match(&v.to_ascii_lowercase()) {
+        if v.contains(':') && may_name_header(v) && HEADER.is_match(&v.to_ascii_lowercase()) {
             self.headers(w, host);
         }
         if has(v, "password") && (has(v, "machine") || has(v, "default")) {
