@@ -39,7 +39,7 @@ pub enum Found {
 /// Stops early when `emit` returns `false`.
 pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found) -> bool) {
     let mut roots: Vec<&PathBuf> = paths.iter().collect();
-    roots.sort_by_cached_key(|p| order_key(p));
+    roots.sort_by_cached_key(|p| order_key(&normal(p)));
     let mut seen = Seen {
         paths: std::collections::HashSet::new(),
         track: options.follow || roots.len() > 1,
@@ -103,10 +103,17 @@ impl Seen {
         }
         let key = match self.resolve.then(|| std::fs::canonicalize(path)) {
             Some(Ok(real)) => real,
-            _ => path.to_path_buf(),
+            _ => normal(path),
         };
         self.paths.insert(key)
     }
+}
+
+/// `path` without `.` components: `./a/./Dockerfile` is `a/Dockerfile`.
+fn normal(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
 }
 
 /// A sort key giving `Path`'s own order (component by component) for the
@@ -192,7 +199,10 @@ mod tests {
         );
         // PATH arguments are taken in path order; one named twice, or named
         // and also inside a walked directory, is yielded once.
-        let some = walked(root, &["a.b", "a", "a/Dockerfile", "a.b"]);
+        let some = walked(
+            root,
+            &["a.b", "a", "a/Dockerfile", "./a/./Dockerfile", "a.b"],
+        );
         assert_eq!(
             some,
             [

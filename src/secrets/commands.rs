@@ -168,13 +168,15 @@ impl Detector {
                 host,
                 name: Some("user"),
             };
+            // `-fsSLu user:pass`: short options run together, ending in `-u`
+            // (user) or `-U` (proxy user), whose value is the next word.
             let cluster_u = v.len() > 2
                 && v.starts_with('-')
                 && !v.starts_with("--")
-                && v.ends_with('u')
+                && (v.ends_with('u') || v.ends_with('U'))
                 && v[1..].bytes().all(|c| c.is_ascii_alphabetic());
             if matches!(v, "-u" | "--user" | "-U" | "--proxy-user")
-                || (cluster_u && !v.starts_with("-u"))
+                || (cluster_u && !v.starts_with("-u") && !v.starts_with("-U"))
             {
                 if let Some(n) = next {
                     self.user_pass(n, 0, K::CurlUser, ctx());

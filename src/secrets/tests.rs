@@ -66,6 +66,7 @@ fn positives() -> Vec<Case> {
         (s("curl -su admin:pw12345 ftp://files.example.com/a"), vec![("pw12345", K::CurlUser)], "FILES_EXAMPLE_COM_PASSWORD"),
         // The prefilter lets `-u` through only after `curl`.
         (s("set -eux; curl -fsSLu admin:pw12345 ftp://files.example.com/a"), vec![("pw12345", K::CurlUser)], "FILES_EXAMPLE_COM_PASSWORD"),
+        (s("curl -fsSLU proxy:pw67890 -x http://proxy.example.com:3128 https://x.example.com/a"), vec![("pw67890", K::CurlUser)], "PROXY_EXAMPLE_COM_PASSWORD"),
         (s("curl --user=admin:pw1234 -o x"), vec![("pw1234", K::CurlUser)], "CURL_PASSWORD"),
         (s(r#"curl -u "admin:pa\$\$word" http://h.example.com"#), vec![(r"pa\$\$word", K::CurlUser)], "H_EXAMPLE_COM_PASSWORD"),
         (s("wget --password=wgetpass http://files.example.com/f"), vec![("wgetpass", K::PasswordOption)], "FILES_EXAMPLE_COM_PASSWORD"),
