@@ -102,7 +102,9 @@ pub(super) fn data_credentials(body: &str) -> Vec<secrets::CredentialMatch> {
 pub(super) fn is_placeholder(value: &str) -> bool {
     let v = value.trim_matches(['"', '\'', '*', '<', '>', '{', '}']);
     let lower = v.to_ascii_lowercase();
-    let distinct: BTreeSet<char> = v.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    // At most one distinct letter or digit (`xxxx`, `****`, `0000`).
+    let mut alnum = v.bytes().filter(u8::is_ascii_alphanumeric);
+    let one_kind = alnum.next().is_none_or(|first| alnum.all(|b| b == first));
     // `REPLACE_ME`, `PRIV_REPO_PASSWORD`: a name standing in for a value
     // (an AWS key id is capitals too, but has no underscore).
     let capitals = v.len() >= 6
@@ -114,7 +116,7 @@ pub(super) fn is_placeholder(value: &str) -> bool {
         && !v.contains([':', '@', ' '])
         && (v.starts_with(['/', '~']) || v.starts_with("./") || v.contains('/'));
     v.is_empty()
-        || distinct.len() <= 1
+        || one_kind
         || capitals
         || path
         || matches!(

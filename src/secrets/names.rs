@@ -198,7 +198,7 @@ pub fn is_secret_name(name: &str) -> bool {
             return true;
         }
     }
-    if matches!(name, "PWD" | "OLDPWD") {
+    if matches!(name, "PWD" | "OLDPWD") || !has_secret_stem(name) {
         return false;
     }
     let w = words(name);
@@ -226,6 +226,27 @@ pub fn is_secret_name(name: &str) -> bool {
                         .any(|s| x.len() > s.len() && x.ends_with(s))
             }
         }
+    })
+}
+
+/// Every secret word and suffix above contains one of these stems: a name
+/// without any is not secret, and needs no splitting into words.
+fn has_secret_stem(name: &str) -> bool {
+    let b = name.as_bytes();
+    let at = |i: usize, stem: &[u8]| {
+        b[i..]
+            .get(..stem.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(stem))
+    };
+    (0..b.len()).any(|i| match b[i].to_ascii_lowercase() {
+        b'p' => at(i, b"pass") || at(i, b"pwd") || at(i, b"psw") || at(i, b"pat"),
+        b's' => at(i, b"secret"),
+        b't' => at(i, b"token"),
+        b'c' => at(i, b"cred"),
+        b'd' => at(i, b"dsn"),
+        b'k' => at(i, b"key"),
+        b'a' => at(i, b"auth"),
+        _ => false,
     })
 }
 
