@@ -281,6 +281,21 @@ mod tests {
     }
 
     #[test]
+    fn every_secret_word_has_a_stem() {
+        // The fast reject in `is_secret_name` is exact only while this holds.
+        let words = SECRET_WORDS
+            .iter()
+            .chain(SECRET_SUFFIXES)
+            .chain(&["key", "keys", "auth"]);
+        for w in words {
+            assert!(has_secret_stem(w), "{w}");
+            assert!(has_secret_stem(&w.to_ascii_uppercase()), "{w}");
+        }
+        assert!(!has_secret_stem("DEBIAN_FRONTEND"));
+        assert!(!has_secret_stem("PYTHONUNBUFFERED"));
+    }
+
+    #[test]
     fn secret_names_table() {
         let secret = [
             "NPM_TOKEN",
