@@ -231,22 +231,32 @@ pub fn is_secret_name(name: &str) -> bool {
 
 /// Every secret word and suffix above contains one of these stems: a name
 /// without any is not secret, and needs no splitting into words.
+const SECRET_STEMS: &[&str] = &[
+    "pass", "pwd", "psw", "secret", "token", "cred", "dsn", "pat", "key", "auth",
+];
+
 fn has_secret_stem(name: &str) -> bool {
-    let b = name.as_bytes();
-    let at = |i: usize, stem: &[u8]| {
-        b[i..]
-            .get(..stem.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(stem))
-    };
-    (0..b.len()).any(|i| match b[i].to_ascii_lowercase() {
-        b'p' => at(i, b"pass") || at(i, b"pwd") || at(i, b"psw") || at(i, b"pat"),
-        b's' => at(i, b"secret"),
-        b't' => at(i, b"token"),
-        b'c' => at(i, b"cred"),
-        b'd' => at(i, b"dsn"),
-        b'k' => at(i, b"key"),
-        b'a' => at(i, b"auth"),
-        _ => false,
+    contains_any_ignore_case(name, SECRET_STEMS)
+}
+
+/// Whether `hay` contains one of `needles` (non-empty, lower case), ignoring
+/// ASCII case. For names and words, which are short: no searcher to set up.
+pub(crate) fn contains_any_ignore_case(hay: &str, needles: &[&str]) -> bool {
+    let mut starts = [false; 256];
+    for n in needles {
+        let b = n.as_bytes()[0];
+        starts[usize::from(b)] = true;
+        starts[usize::from(b.to_ascii_uppercase())] = true;
+    }
+    let h = hay.as_bytes();
+    (0..h.len()).any(|i| {
+        starts[usize::from(h[i])]
+            && needles.iter().any(|n| {
+                let n = n.as_bytes();
+                h[i..]
+                    .get(..n.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n))
+            })
     })
 }
 

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex_automata::meta::Regex;
 
 use super::lex::{self, Word};
-use super::names::{is_identifier, is_secret_name};
+use super::names::{contains_any_ignore_case, is_identifier, is_secret_name};
 use super::{CredentialKind as K, CredentialMatch, SecretRole as R};
 
 /// Builds a detector regex for fast start-up: without the literal prefilters
@@ -47,7 +47,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// An HTTP header that carries a credential, up to where its value starts.
-/// Case-sensitive: match it against ASCII-lowercased text .
+/// Case-sensitive: match it against ASCII-lowercased text.
 static HEADER: LazyLock<Regex> = LazyLock::new(|| {
     regex(concat!(
         r"(?-u)(?:^|[\s\x22'=])(?:(?:proxy-)?authorization\s*:\s*(?:(?:bearer|basic|token|bot|sso-key)\s+)?",
@@ -60,12 +60,7 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| {
 /// Every header [`HEADER`] knows has `auth`, `token`, `key` or `jfrog` in its
 /// name: a word without any of them needs no regex (nor its building).
 fn may_name_header(word: &str) -> bool {
-    let lower = |n: &str| {
-        word.as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
-    };
-    lower("auth") || lower("token") || lower("key") || lower("jfrog")
+    contains_any_ignore_case(word, &["auth", "token", "key", "jfrog"])
 }
 
 /// All candidates, possibly overlapping.
@@ -497,8 +492,12 @@ impl Detector {
         if has(v, "://") {
             self.urls(w);
         }
-        if v.contains(':') && may_name_header(v) && HEADER.is_match(&v.to_ascii_lowercase()) {
-            self.headers(w, host);
+        if v.contains(':') && may_name_header(v) {
+            // ASCII lowercasing keeps every byte offset.
+            let lower = v.to_ascii_lowercase();
+            if HEADER.is_match(&lower) {
+                self.headers(w, &lower, host);
+            }
         }
         if has(v, "password") && (has(v, "machine") || has(v, "default")) {
             self.netrc(w);
@@ -580,11 +579,10 @@ impl Detector {
         }
     }
 
-    fn headers(&mut self, w: &Word, host: Option<&str>) {
+    /// `lower` is the word's value, ASCII-lowercased.
+    fn headers(&mut self, w: &Word, lower: &str, host: Option<&str>) {
         let v = w.value.as_str();
-        // ASCII lowercasing keeps every byte offset.
-        let lower = v.to_ascii_lowercase();
-        let ends: Vec<usize> = HEADER.find_iter(&lower).map(|m| m.end()).collect();
+        let ends: Vec<usize> = HEADER.find_iter(lower).map(|m| m.end()).collect();
         for start in ends {
             let end = start + v[start..].find(['"', '\'']).unwrap_or(v.len() - start);
             let end = value_end(&v[..end], start);
