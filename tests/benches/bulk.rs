@@ -51,25 +51,31 @@ fn time_check(dir: &Path, jobs: usize, runs: usize) -> Duration {
     median(times)
 }
 
+/// Wall time of `xargs ARGS` fed the file list on stdin.
+fn time_xargs(args: &[&str], files: &[PathBuf]) -> Duration {
+    let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
+    let start = Instant::now();
+    let mut child = Command::new("xargs")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), list.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    child.wait().unwrap();
+    start.elapsed()
+}
+
 /// Median wall time of `cat` over every file (`xargs -n 500 cat`): how fast
 /// this machine reads the corpus at all.
 fn time_cat(files: &[PathBuf], runs: usize) -> Duration {
-    let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
-    let mut times = Vec::new();
-    for _ in 0..runs {
-        let start = Instant::now();
-        let mut child = Command::new("xargs")
-            .args(["-n", "500", "cat"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), list.as_bytes()).unwrap();
-        drop(child.stdin.take());
-        child.wait().unwrap();
-        times.push(start.elapsed());
-    }
-    median(times)
+    median(
+        (0..runs)
+            .map(|_| time_xargs(&["-n", "500", "cat"], files))
+            .collect(),
+    )
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -145,19 +151,8 @@ fn main() {
         .stdout(Stdio::null())
         .status();
     if hadolint.is_ok_and(|s| s.success()) && !files.is_empty() {
-        let list: String = files.iter().map(|f| format!("{}\n", f.display())).collect();
-        let start = Instant::now();
-        let mut child = Command::new("xargs")
-            .args(["-n", "100", "-P", &cores.to_string(), "hadolint"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(child.stdin.as_mut().unwrap(), list.as_bytes()).unwrap();
-        drop(child.stdin.take());
-        child.wait().unwrap();
-        let h = start.elapsed().as_secs_f64();
+        let jobs = cores.to_string();
+        let h = time_xargs(&["-n", "100", "-P", &jobs, "hadolint"], &files).as_secs_f64();
         let ours = time_check(&corpus, cores, 3).as_secs_f64();
         println!(
             "hadolint on the same files: {h:.1} s; dfix --check: {ours:.3} s; ratio {:.0}x",
