@@ -309,12 +309,11 @@ impl<'c> Run<'c> {
         self.discovered += n;
         match &self.progress {
             Some(bar) => bar.set_length(self.discovered as u64),
-            None => self.progress = progress_bar(self.discovered, self.summary_count()),
+            None => {
+                let done = self.summary.files + self.summary.errors;
+                self.progress = progress_bar(self.discovered, done);
+            }
         }
-    }
-
-    fn summary_count(&self) -> usize {
-        self.summary.files + self.summary.errors
     }
 
     /// Processes one batch (in parallel with a pool) and prints its results
