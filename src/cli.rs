@@ -1,4 +1,5 @@
-//! Command-line arguments (clap derive). Parsed once into a [`crate::Config`].
+//! Command-line arguments (clap derive), and the validated [`Config`] a run
+//! is made from.
 
 use std::path::PathBuf;
 
@@ -108,4 +109,103 @@ pub enum Command {
 pub enum DebugCommand {
     /// Print how dfix splits a Dockerfile: one JSON object per instruction.
     Parse { file: PathBuf },
+}
+
+/// How a run ended, as an exit status: 0 clean, 1 findings or pending
+/// changes, 2 an error occurred.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Clean = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Settings for a run, validated from the command line.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub paths: Vec<std::path::PathBuf>,
+    pub mode: Mode,
+    pub file: crate::engine::FileOptions,
+    pub show_secrets: bool,
+    pub color: bool,
+    pub walk: crate::walk::WalkOptions,
+    pub format: Format,
+    pub jobs: Option<usize>,
+}
+
+impl Config {
+    pub fn style(&self) -> crate::output::OutputStyle {
+        crate::output::OutputStyle {
+            color: self.color,
+            show_secrets: self.show_secrets,
+        }
+    }
+}
+
+/// What to do with what is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Show the diff and the build command (the default).
+    DryRun,
+    /// Apply the changes.
+    Write,
+    /// Only list findings.
+    Check,
+}
+
+impl Config {
+    /// Validates the command line. The error is one line.
+    pub fn from_cli(cli: &Cli) -> Result<Config, String> {
+        if cli.jobs == Some(0) {
+            return Err("--jobs must be at least 1".into());
+        }
+        if cli.paths.is_empty() {
+            return Err("no PATH given (try `dfix --help`)".into());
+        }
+        if cli.context.is_some() && (cli.paths.len() != 1 || cli.paths[0].is_dir()) {
+            return Err("--context needs exactly one Dockerfile".into());
+        }
+        if cli.env_file.is_some() && (cli.paths.len() != 1 || cli.paths[0].is_dir()) {
+            return Err("--env-file needs exactly one Dockerfile".into());
+        }
+        let mode = if cli.mode.write {
+            Mode::Write
+        } else if cli.mode.check {
+            Mode::Check
+        } else {
+            Mode::DryRun
+        };
+        let color = match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && console::Term::stdout().features().is_attended()
+            }
+        };
+        Ok(Config {
+            paths: cli.paths.clone(),
+            mode,
+            file: crate::engine::FileOptions {
+                write: mode == Mode::Write,
+                check: mode == Mode::Check,
+                env_file: cli.env_file.clone(),
+                context: cli.context.clone(),
+            },
+            show_secrets: cli.show_secrets,
+            color,
+            walk: crate::walk::WalkOptions {
+                no_ignore: cli.no_ignore,
+                follow: cli.follow,
+            },
+            format: cli.format,
+            jobs: cli.jobs,
+        })
+    }
 }

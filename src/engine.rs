@@ -5,17 +5,19 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::envfile::{self, ConflictPolicy, IgnoreKind, WantedEntry};
-use crate::fix;
-use crate::migrate::{self, FileSecret, Migration, ENV_SECRET_ID};
-use crate::rules::Finding;
+use crate::combine::ENV_SECRET_ID;
+use crate::envfile::{self, IgnoreKind, WantedEntry};
+use crate::rules::{FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
+use crate::Analysis;
 
 /// Settings for processing one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileOptions {
     /// Write the changes.
     pub write: bool,
+    /// Only find: no `.env`, ignore-file or build-command planning.
+    pub check: bool,
     /// `--env-file`: the env file (default `.env` next to the Dockerfile).
     pub env_file: Option<PathBuf>,
     /// `--context`: the build context (default: the Dockerfile's directory).
@@ -23,9 +25,9 @@ pub struct FileOptions {
 }
 
 /// A finding with its position.
-#[derive(Clone, Debug)]
-pub struct Located {
-    pub finding: Finding,
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'a> {
+    pub finding: &'a Finding,
     pub position: Position,
 }
 
@@ -33,10 +35,11 @@ pub struct Located {
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
-    pub findings: Vec<Located>,
+    /// Where each of `analysis.findings` is (line and column).
+    pub positions: Vec<Position>,
     pub original: String,
     pub rewritten: String,
-    pub migration: Migration,
+    pub analysis: Analysis,
     pub env_path: PathBuf,
     /// The merged `.env` text, when it changes.
     pub env_text: Option<String>,
@@ -47,6 +50,13 @@ pub struct FileReport {
     pub build_command: Option<String>,
     /// The changes were written.
     pub written: bool,
+    /// What went wrong planning or writing the fix (a broken `.env`, an
+    /// unwritable directory): one line each, naming the file. The findings
+    /// stand regardless.
+    pub problems: Vec<String>,
+    /// Lines of the existing `.env` that sh may read differently from
+    /// dotenvy: one line each.
+    pub env_warnings: Vec<String>,
 }
 
 impl FileReport {
@@ -54,14 +64,27 @@ impl FileReport {
         self.original != self.rewritten
     }
 
+    /// The findings with their positions.
+    pub fn findings(&self) -> impl Iterator<Item = Located<'_>> {
+        self.analysis
+            .findings
+            .iter()
+            .zip(&self.positions)
+            .map(|(finding, &position)| Located { finding, position })
+    }
+
+    pub fn has_findings(&self) -> bool {
+        !self.analysis.findings.is_empty()
+    }
+
     /// Findings a person must handle.
-    pub fn manual(&self) -> impl Iterator<Item = &Located> {
-        self.findings.iter().filter(|l| !l.finding.fixable())
+    pub fn manual(&self) -> impl Iterator<Item = Located<'_>> {
+        self.findings().filter(|l| !l.finding.fixable())
     }
 
     /// Every secret value of this file, for masking output.
     pub fn secret_values(&self) -> Vec<&str> {
-        self.migration
+        self.analysis
             .env
             .iter()
             .filter_map(|e| e.value.as_ref().map(|v| v.expose()))
@@ -75,41 +98,25 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     let name = path.display();
     let bytes = fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
-    let source = parsed.source;
-    let env_path_for_plan = env_path_of(path, options);
-    let mut migration = migrate::plan(&parsed);
-    if migration.uses_env_file() {
-        // Only now is the existing .env worth reading: its keys shape names.
-        let existing = existing_env(&env_path_for_plan);
-        if !existing.is_empty() {
-            migration = migrate::plan_with_existing(&parsed, &existing);
-        }
-    }
-    let rewritten = fix::apply(source, &migration.edits)
-        .map_err(|e| format!("{name}: internal error planning the fix: {e}"))?;
-    if rewritten != source {
-        syntax::parse(&rewritten).map_err(|e| {
-            format!(
-                "{name}: internal error: the rewritten file does not parse ({e}); nothing written"
-            )
-        })?;
-    }
-    let index = if migration.findings.is_empty() {
-        None
+    // An existing .env shapes names (its keys are not taken for other
+    // values); --check plans no .env, so it never reads one.
+    let existing = if options.check {
+        Default::default()
     } else {
-        Some(LineIndex::new(source))
+        existing_env(&env_path_of(path, options))
     };
-    let findings = migration
-        .findings
-        .iter()
-        .map(|f| Located {
-            finding: f.clone(),
-            position: index
-                .as_ref()
-                .expect("built when there are findings")
-                .position(source, f.span.start),
-        })
-        .collect();
+    let mut analysis =
+        crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
+    drop(parsed);
+    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
+    let rewritten = std::mem::take(&mut analysis.rewritten);
+    let positions = if analysis.findings.is_empty() {
+        Vec::new()
+    } else {
+        let index = LineIndex::new(&original);
+        let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
+        index.positions(&original, &offsets)
+    };
 
     // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
     let parent = path.parent().unwrap_or(Path::new(""));
@@ -126,25 +133,37 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         .unwrap_or_else(|| parent.join(".env"));
     let mut report = FileReport {
         path: path.to_path_buf(),
-        findings,
-        original: source.to_owned(),
+        positions,
+        original,
         rewritten,
-        migration,
+        analysis,
         env_path,
         env_text: None,
         env_reused: Vec::new(),
         ignore_updates: Vec::new(),
         build_command: None,
         written: false,
+        problems: Vec::new(),
+        env_warnings: Vec::new(),
     };
     if !report.changes() {
         return Ok(report);
     }
-    plan_env(&mut report)?;
-    plan_ignores(&mut report, &context)?;
     report.build_command = Some(build_command(&report, &context));
+    if options.check {
+        // Findings only: the .env and ignore files are not read, so a broken
+        // one never hides them.
+        return Ok(report);
+    }
+    let planned = plan_env(&mut report).and_then(|()| plan_ignores(&mut report, &context));
+    if let Err(problem) = planned {
+        report.problems.push(problem);
+        return Ok(report);
+    }
     if options.write {
-        write(&mut report)?;
+        if let Err(problem) = write(&mut report) {
+            report.problems.push(problem);
+        }
     }
     Ok(report)
 }
@@ -160,6 +179,9 @@ fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
 /// Keys and values of an existing `.env`, as dotenvy reads them (a file it
 /// cannot read counts as empty here; planning the merge reports it).
 fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
+    if !path.is_file() {
+        return Default::default();
+    }
     let Ok(text) = fs::read_to_string(path) else {
         return Default::default();
     };
@@ -167,11 +189,11 @@ fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
 }
 
 fn plan_env(report: &mut FileReport) -> Result<(), String> {
-    if !report.migration.uses_env_file() {
+    if !report.analysis.uses_env_file() {
         return Ok(());
     }
     let wanted: Vec<WantedEntry> = report
-        .migration
+        .analysis
         .env
         .iter()
         .map(|e| match &e.value {
@@ -183,14 +205,22 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
         })
         .collect();
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
-    let plan = envfile::plan(
-        &report.env_path,
-        existing.as_deref(),
-        &wanted,
-        ConflictPolicy::Fail,
-    )
-    .map_err(|e| format!("{e}; nothing written"))?;
+    let plan = envfile::plan(&report.env_path, existing.as_deref(), &wanted)
+        .map_err(|e| format!("{e}; nothing written"))?;
     report.env_reused = plan.reused().into_iter().map(str::to_owned).collect();
+    report.env_warnings = plan
+        .warnings
+        .iter()
+        .map(|w| {
+            format!(
+                "{}: line {} ({}): {}",
+                report.env_path.display(),
+                w.line,
+                w.key,
+                w.concern
+            )
+        })
+        .collect();
     if plan.changed {
         report.env_text = Some(plan.text);
     }
@@ -199,12 +229,12 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
 
 fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let mut entries: Vec<String> = Vec::new();
-    if report.migration.uses_env_file() {
+    if report.analysis.uses_env_file() {
         if let Some(rel) = relative_to(&report.env_path, context) {
             entries.push(rel);
         }
     }
-    entries.extend(report.migration.files.iter().map(|f| f.source.clone()));
+    entries.extend(report.analysis.files.iter().map(|f| f.source.clone()));
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let dockerignore = context.join(".dockerignore");
     let existing = read_optional(&dockerignore)?;
@@ -217,7 +247,7 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    if report.migration.uses_env_file() && envfile::is_in_git_repo(env_dir) {
+    if report.analysis.uses_env_file() && envfile::is_in_git_repo(env_dir) {
         let gitignore = env_dir.join(".gitignore");
         let existing = read_optional(&gitignore)?;
         let name = report
@@ -258,13 +288,13 @@ fn relative_to(path: &Path, dir: &Path) -> Option<String> {
 /// The `docker build` command for the rewritten file.
 fn build_command(report: &FileReport, context: &Path) -> String {
     let mut cmd = String::from("DOCKER_BUILDKIT=1 docker build");
-    if report.migration.uses_env_file() {
+    if report.analysis.uses_env_file() {
         cmd.push_str(&format!(
             " --secret id={ENV_SECRET_ID},src={}",
             envfile::shell_word(&report.env_path.to_string_lossy())
         ));
     }
-    for FileSecret { id, source, .. } in &report.migration.files {
+    for FileSecret { id, source, .. } in &report.analysis.files {
         let src = context.join(source);
         cmd.push_str(&format!(
             " --secret id={id},src={}",

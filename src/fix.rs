@@ -3,6 +3,8 @@
 //! applying copies the untouched text between sorted edits, so bytes outside
 //! an edit never change.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::syntax::Span;
@@ -12,11 +14,13 @@ use crate::syntax::Span;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Edit {
     pub span: Span,
-    pub content: String,
+    /// The new text (borrowed when it is a constant, as mounts and the
+    /// sourcing command are: a file with thousands of them keeps one copy).
+    pub content: Cow<'static, str>,
 }
 
 impl Edit {
-    pub fn replace(span: Span, content: impl Into<String>) -> Self {
+    pub fn replace(span: Span, content: impl Into<Cow<'static, str>>) -> Self {
         Edit {
             span,
             content: content.into(),
@@ -27,7 +31,7 @@ impl Edit {
         Edit::replace(span, "")
     }
 
-    pub fn insert(at: usize, content: impl Into<String>) -> Self {
+    pub fn insert(at: usize, content: impl Into<Cow<'static, str>>) -> Self {
         Edit::replace(Span::new(at, at), content)
     }
 }
@@ -44,7 +48,8 @@ pub struct OverlapError {
 pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlapError> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(source.len());
+    let grows: usize = sorted.iter().map(|e| e.content.len()).sum();
+    let mut out = String::with_capacity(source.len() + grows);
     let mut at = 0;
     for edit in sorted {
         if edit.span.start < at || edit.span.end > source.len() || edit.span.start > edit.span.end {

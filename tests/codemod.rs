@@ -6,14 +6,14 @@
 mod support;
 
 use dfix::engine::{self, FileOptions};
-use dfix::report::{self, OutputStyle};
+use dfix::output::{self as report, OutputStyle};
 
 /// Dry-run output for a fixture, with the temporary path replaced.
 fn dry_run(name: &str) -> String {
     let dir = support::fixture_copy(name);
     let path = dir.path().join("Dockerfile");
     let r = engine::process(&path, &FileOptions::default()).unwrap();
-    support::check_rewrite(&r.original, &r.rewritten, &r.migration.edits);
+    support::check_rewrite(&r.original, &r.rewritten, &r.analysis.edits);
     let style = OutputStyle::default();
     let mut out = String::new();
     if r.changes() {

@@ -11,7 +11,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use dfix::{fix, migrate, syntax};
+use dfix::syntax;
 use support::{corpus_dir, files_under, prerequisite};
 
 fn settings() -> insta::Settings {
@@ -55,11 +55,11 @@ fn real_corpus_has_almost_no_findings() {
         let Ok(parsed) = syntax::parse_bytes(&bytes) else {
             continue;
         };
-        let m = migrate::plan(&parsed);
+        let m = dfix::analyze_parsed(&parsed, &Default::default()).unwrap();
         if !m.findings.is_empty() {
             let rel = file.strip_prefix(&root).unwrap().display().to_string();
             flagged.push(format!("{rel}: {}", summarize(&m.findings)));
-            let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+            let rewritten = m.rewritten.clone();
             support::check_rewrite(parsed.source, &rewritten, &m.edits);
         }
     }
@@ -135,8 +135,8 @@ fn antipatterns_found_and_fixed() {
                 continue;
             }
         };
-        let m = migrate::plan(&parsed);
-        let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+        let m = dfix::analyze_parsed(&parsed, &Default::default()).unwrap();
+        let rewritten = m.rewritten.clone();
         support::check_rewrite(parsed.source, &rewritten, &m.edits);
         if m.findings.is_empty() {
             misses.push(nnn.to_owned());
@@ -193,11 +193,11 @@ fn rewrites_reparse_with_buildkit() {
         let Ok(parsed) = syntax::parse_bytes(&bytes) else {
             continue;
         };
-        let m = migrate::plan(&parsed);
+        let m = dfix::analyze_parsed(&parsed, &Default::default()).unwrap();
         if m.edits.is_empty() {
             continue;
         }
-        let rewritten = fix::apply(parsed.source, &m.edits).unwrap();
+        let rewritten = m.rewritten.clone();
         let path = out.path().join(format!("{i}.Dockerfile"));
         std::fs::write(&path, rewritten).unwrap();
         written.push(path);

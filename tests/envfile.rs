@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::Command;
 
 use dfix::envfile::{
-    is_in_git_repo, plan, plan_ignore_update, read_env_file, write_env_file, ConflictPolicy,
-    IgnoreKind, Outcome, WantedEntry,
+    is_in_git_repo, plan, plan_ignore_update, read_env_file, write_env_file, IgnoreKind, Outcome,
+    WantedEntry,
 };
 
 fn sh_value(dir: &Path, name: &str) -> Vec<u8> {
@@ -44,24 +44,19 @@ fn project_round_trip() {
     fs::write(&env_path, old).unwrap();
     fs::write(dir.join(".dockerignore"), "node_modules\n.env\n!.env\n").unwrap();
 
+    // The Dockerfile side names a new value so that it takes no key the
+    // file holds (`NPM_TOKEN_2`); the plan only appends.
     let wanted = [
-        WantedEntry::secret("NPM_TOKEN", "new 'token' with \\ and $"),
+        WantedEntry::secret("NPM_TOKEN_2", "new 'token' with \\ and $"),
         WantedEntry::secret("PIP_PASSWORD", "p@ss\nword"),
         WantedEntry::placeholder("API_KEY", Some("was --build-arg API_KEY")),
     ];
 
-    // First run: conflict on NPM_TOKEN is resolved with a fresh name.
+    // First run.
     let existing = read_env_file(&env_path).unwrap();
-    let first = plan(
-        &env_path,
-        existing.as_deref(),
-        &wanted,
-        ConflictPolicy::Rename,
-    )
-    .unwrap();
+    let first = plan(&env_path, existing.as_deref(), &wanted).unwrap();
     assert!(first.changed);
     assert!(first.text.starts_with(old));
-    assert_eq!(first.name_for("NPM_TOKEN"), Some("NPM_TOKEN_2"));
     assert_eq!(
         first.added(),
         vec!["NPM_TOKEN_2", "PIP_PASSWORD", "API_KEY"]
@@ -101,16 +96,9 @@ fn project_round_trip() {
 
     // Second run: nothing changes anywhere.
     let existing = read_env_file(&env_path).unwrap();
-    let second = plan(
-        &env_path,
-        existing.as_deref(),
-        &wanted,
-        ConflictPolicy::Rename,
-    )
-    .unwrap();
+    let second = plan(&env_path, existing.as_deref(), &wanted).unwrap();
     assert!(!second.changed);
     assert!(second.entries.iter().all(|e| e.outcome == Outcome::Reused));
-    assert_eq!(second.name_for("NPM_TOKEN"), Some("NPM_TOKEN_2"));
     assert!(!update_ignore(
         &dir.join(".dockerignore"),
         IgnoreKind::Docker,
@@ -122,14 +110,13 @@ fn project_round_trip() {
         &[".env"]
     ));
 
-    // With the strict policy the conflict is an error naming key and file.
-    let err = plan(
-        &env_path,
-        existing.as_deref(),
-        &wanted,
-        ConflictPolicy::Fail,
-    )
-    .unwrap_err();
+    // A key the file holds with another value is never overwritten: an
+    // error naming key and file.
+    let clash = [WantedEntry::secret(
+        "NPM_TOKEN",
+        "new 'token' with \\ and $",
+    )];
+    let err = plan(&env_path, existing.as_deref(), &clash).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("NPM_TOKEN") && msg.contains(".env"), "{msg}");
     assert!(
@@ -150,7 +137,6 @@ fn new_env_file_is_private_and_sourcable() {
         &env_path,
         None,
         &[WantedEntry::secret("GH_TOKEN", "ghp_x'y\"z")],
-        ConflictPolicy::Fail,
     )
     .unwrap();
     let outcome = write_env_file(&env_path, &p.text).unwrap();

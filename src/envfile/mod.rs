@@ -14,7 +14,7 @@
 //! * [`quote`]: [`shell_single_quote`], [`env_quote`], name validation.
 //! * `existing`: dotenvy's reading of an existing file, with line numbers
 //!   and a check for lines sh would read differently ([`Concern`]).
-//! * `plan`: [`plan()`], [`EnvPlan`], [`unique_name`].
+//! * `plan`: [`plan()`], [`EnvPlan`].
 //! * `write`: [`read_env_file`], [`write_env_file`].
 //! * `ignore_files`: [`plan_ignore_update`], [`is_in_git_repo`].
 //! * `error`: [`EnvFileError`]; messages name the file and never contain a
@@ -34,8 +34,7 @@ pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
 pub use ignore_files::{is_ignored, is_in_git_repo, plan_ignore_update, IgnoreKind};
 pub use plan::{
-    plan, unique_name, Conflict, ConflictPolicy, EnvPlan, LineEnding, LineWarning, Outcome,
-    PlannedEntry, WantedEntry, WantedValue,
+    plan, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry, WantedValue,
 };
 pub use quote::{env_quote, is_valid_name, shell_single_quote, shell_word, Unquotable};
 pub use write::{read_env_file, write_env_file, WriteOutcome, NEW_FILE_MODE};

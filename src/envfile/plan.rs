@@ -11,9 +11,12 @@
 //!   appended. A line that sh might read differently from dotenvy (see
 //!   [`Concern`]) never counts as the same value.
 //! * A wanted key that the file sets to anything else is never overwritten:
-//!   depending on [`ConflictPolicy`] that is an error, a reported conflict,
-//!   or a fresh name (`NAME_2`, `NAME_3`, …; an existing `NAME_n` with the
-//!   same value is reused, which keeps reruns idempotent).
+//!   planning fails with [`EnvFileError::Conflict`], naming the key. (The
+//!   Dockerfile side never asks for such a key: names it makes up avoid the
+//!   keys the file holds.)
+//! * A key the file sets without `export` is not there for the build:
+//!   sourcing the file would not hand it to the tools. An `export` line with
+//!   the same value is appended.
 //! * A placeholder is satisfied by any existing definition of its key.
 //!
 //! Line formats (see also [`env_quote`]):
@@ -34,7 +37,7 @@
 //! the CR falls into a comment: sh would otherwise keep it at the end of the
 //! value (dotenvy drops it), e.g. `export A='x'` CR LF sources as `x` CR.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -88,19 +91,6 @@ impl WantedEntry {
     }
 }
 
-/// What to do when a wanted key is already set to something else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConflictPolicy {
-    /// Return [`EnvFileError::Conflict`] for the first conflict.
-    Fail,
-    /// Leave the entry out and list it in [`EnvPlan::conflicts`] (useful to
-    /// report every conflict at once).
-    Skip,
-    /// Use a fresh name, `NAME_2`, `NAME_3`, …; see
-    /// [`PlannedEntry::name`].
-    Rename,
-}
-
 /// Line ending of the `.env` file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineEnding {
@@ -132,42 +122,22 @@ pub enum Outcome {
     Added,
     /// The file already had it: nothing appended.
     Reused,
-    /// Left out because of a conflict ([`ConflictPolicy::Skip`] only).
-    Conflicted,
 }
 
 /// The plan for one wanted entry, in request order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedEntry {
-    /// The name asked for.
-    pub requested: String,
-    /// The name to use in the Dockerfile: `requested`, or a fresh name
-    /// under [`ConflictPolicy::Rename`].
     pub name: String,
     pub outcome: Outcome,
     /// Whether this entry was a placeholder.
     pub placeholder: bool,
     /// Line of the new text that defines `name` (the last definition, which
-    /// is the one sh keeps). `None` for a conflicted entry.
+    /// is the one sh keeps).
     pub line: Option<usize>,
     /// Whether sourcing the file exports the variable (so that commands run
-    /// after `. /run/secrets/<id>` see it). Always true for added lines;
-    /// false for a reused `K=v` line without `export`, in which case the
-    /// RUN line needs `set -a` or must use the variable in the shell itself.
+    /// after `. /run/secrets/<id>` see it). False only for a reused
+    /// placeholder whose key the file sets without `export`.
     pub exported: bool,
-}
-
-/// A wanted key that clashed with what the file (or an earlier entry of
-/// the same request) already defines.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
-    pub key: String,
-    /// Line of the clashing definition; `None` when it is an entry added by
-    /// this same plan.
-    pub line: Option<usize>,
-    pub reason: ConflictReason,
-    /// The fresh name used instead ([`ConflictPolicy::Rename`]).
-    pub renamed_to: Option<String>,
 }
 
 /// A line of the existing file that sh may read differently from dotenvy.
@@ -193,7 +163,6 @@ pub struct EnvPlan {
     pub new_file: bool,
     pub line_ending: LineEnding,
     pub entries: Vec<PlannedEntry>,
-    pub conflicts: Vec<Conflict>,
     /// Existing lines that sh may read differently from dotenvy. A shell
     /// syntax error on any line stops sh from reading the lines after it,
     /// the appended ones included, so these deserve a warning.
@@ -212,7 +181,6 @@ impl fmt::Debug for EnvPlan {
             .field("new_file", &self.new_file)
             .field("line_ending", &self.line_ending)
             .field("entries", &self.entries)
-            .field("conflicts", &self.conflicts)
             .field("warnings", &self.warnings)
             .finish()
     }
@@ -236,41 +204,6 @@ impl EnvPlan {
             .map(|e| e.name.as_str())
             .collect()
     }
-
-    /// The name to use for a requested one (differs after a rename); `None`
-    /// if it was not requested or was left out by a conflict.
-    pub fn name_for(&self, requested: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.requested == requested && e.outcome != Outcome::Conflicted)
-            .map(|e| e.name.as_str())
-    }
-
-    /// The first conflict as an error (for callers that used
-    /// [`ConflictPolicy::Skip`] to list them all first).
-    pub fn conflict_error(&self) -> Option<EnvFileError> {
-        self.conflicts
-            .iter()
-            .find(|c| c.renamed_to.is_none())
-            .map(|c| EnvFileError::Conflict {
-                path: self.path.clone(),
-                key: c.key.clone(),
-                line: c.line,
-                reason: c.reason.clone(),
-            })
-    }
-}
-
-/// `base` if it is free, else the first of `base_2`, `base_3`, … that is
-/// not in `taken`.
-pub fn unique_name(base: &str, taken: &HashSet<String>) -> String {
-    candidates(base)
-        .find(|name| !taken.contains(name))
-        .expect("an unbounded sequence of names has a free one")
-}
-
-fn candidates(base: &str) -> impl Iterator<Item = String> + '_ {
-    std::iter::once(base.to_owned()).chain((2u64..).map(move |n| format!("{base}_{n}")))
 }
 
 const NEW_FILE_HEADER: &[&str] = &[
@@ -350,14 +283,13 @@ fn clean_note(note: &str) -> String {
 ///
 /// `path` is only used in messages. `existing` is the current content, or
 /// `None` when there is no file. Errors: an invalid name, an unstorable
-/// value, an existing file dotenvy cannot parse, or (with
-/// [`ConflictPolicy::Fail`]) the first conflict. No error or `Debug` output
-/// contains a value.
+/// value, an existing file dotenvy cannot parse, or the first key the file
+/// sets to something else. No error or `Debug` output contains a value.
+/// Linear in the size of the file and the request.
 pub fn plan(
     path: &Path,
     existing: Option<&str>,
     wanted: &[WantedEntry],
-    policy: ConflictPolicy,
 ) -> Result<EnvPlan, EnvFileError> {
     // Check the whole request before looking at the file.
     let mut quoted: Vec<Option<String>> = Vec::with_capacity(wanted.len());
@@ -402,7 +334,6 @@ pub fn plan(
     let eol = line_ending.as_str();
 
     let mut entries = Vec::with_capacity(wanted.len());
-    let mut conflicts = Vec::new();
     // (entry index, line text without line ending, ends in a comment)
     let mut appended: Vec<(usize, String, bool)> = Vec::new();
 
@@ -412,95 +343,65 @@ pub fn plan(
             WantedValue::Secret(v) => Some(v.as_str()),
             WantedValue::Placeholder { .. } => None,
         };
-        let line_for = |name: &str| -> String {
-            match (&entry.value, quoted) {
-                (WantedValue::Secret(_), Some(q)) => format!("export {name}={q}"),
-                (WantedValue::Placeholder { note }, _) => {
-                    let note = note.as_deref().map(clean_note).unwrap_or_default();
-                    if note.is_empty() {
-                        format!("export {name}='' # TODO: fill in")
-                    } else {
-                        format!("export {name}='' # TODO: fill in ({note})")
-                    }
+        let line = match (&entry.value, quoted) {
+            (WantedValue::Secret(_), Some(q)) => format!("export {}={q}", entry.name),
+            (WantedValue::Placeholder { note }, _) => {
+                let note = note.as_deref().map(clean_note).unwrap_or_default();
+                if note.is_empty() {
+                    format!("export {}='' # TODO: fill in", entry.name)
+                } else {
+                    format!("export {}='' # TODO: fill in ({note})", entry.name)
                 }
-                (WantedValue::Secret(_), None) => unreachable!("secrets are quoted above"),
             }
-        };
-        let satisfied = |k: &Known| match (&k.state, secret) {
-            (_, None) => true,
-            (KnownState::Value(have), Some(want)) => have == want,
-            _ => false,
+            (WantedValue::Secret(_), None) => unreachable!("secrets are quoted above"),
         };
         let mut planned = PlannedEntry {
-            requested: entry.name.clone(),
             name: entry.name.clone(),
             outcome: Outcome::Added,
             placeholder: is_placeholder,
             line: None,
             exported: true,
         };
-
-        let mut target = None;
-        match known.get(&entry.name) {
-            None => target = Some(entry.name.clone()),
-            Some(k) if satisfied(k) => {
+        let add = match (known.get(&entry.name), secret) {
+            (None, _) => true,
+            // A placeholder is satisfied by any definition.
+            (Some(k), None) => {
                 planned.outcome = Outcome::Reused;
                 planned.line = k.line;
                 planned.exported = k.exported;
+                false
             }
-            Some(k) => {
-                let mut conflict = Conflict {
-                    key: entry.name.clone(),
-                    line: k.line,
-                    reason: reason_for(&k.state),
-                    renamed_to: None,
-                };
-                match policy {
-                    ConflictPolicy::Fail => {
-                        return Err(EnvFileError::Conflict {
-                            path: path.to_owned(),
-                            key: conflict.key,
-                            line: conflict.line,
-                            reason: conflict.reason,
-                        })
-                    }
-                    ConflictPolicy::Skip => {
-                        planned.outcome = Outcome::Conflicted;
-                        planned.exported = false;
-                    }
-                    ConflictPolicy::Rename => {
-                        for name in candidates(&entry.name).skip(1) {
-                            match known.get(&name) {
-                                None => {
-                                    target = Some(name.clone());
-                                }
-                                Some(k) if satisfied(k) => {
-                                    planned.outcome = Outcome::Reused;
-                                    planned.line = k.line;
-                                    planned.exported = k.exported;
-                                }
-                                Some(_) => continue,
-                            }
-                            planned.name = name.clone();
-                            conflict.renamed_to = Some(name);
-                            break;
-                        }
+            (Some(k), Some(want)) => match &k.state {
+                KnownState::Value(have) if have == want => {
+                    if k.exported {
+                        planned.outcome = Outcome::Reused;
+                        planned.line = k.line;
+                        false
+                    } else {
+                        // Same value, not exported: export it.
+                        true
                     }
                 }
-                conflicts.push(conflict);
-            }
-        }
-        if let Some(name) = target {
-            appended.push((entries.len(), line_for(&name), is_placeholder));
+                state => {
+                    return Err(EnvFileError::Conflict {
+                        path: path.to_owned(),
+                        key: entry.name.clone(),
+                        line: k.line,
+                        reason: reason_for(state),
+                    })
+                }
+            },
+        };
+        if add {
+            appended.push((entries.len(), line, is_placeholder));
             known.insert(
-                name.clone(),
+                entry.name.clone(),
                 Known {
                     line: None,
                     exported: true,
                     state: KnownState::Value(secret.unwrap_or("").to_owned()),
                 },
             );
-            planned.name = name;
         }
         entries.push(planned);
     }
@@ -519,26 +420,25 @@ pub fn plan(
             // A last line without ending: close it (a lone CR just gets LF).
             text.push_str(if text.ends_with('\r') { "\n" } else { eol });
         }
+        let mut line_no = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
+        let mut added_lines: HashMap<String, usize> = HashMap::with_capacity(appended.len());
         for (index, line, has_comment) in &appended {
-            let line_no = text.matches('\n').count() + 1;
             entries[*index].line = Some(line_no);
+            added_lines.insert(entries[*index].name.clone(), line_no);
             text.push_str(line);
             if line_ending == LineEnding::CrLf && !has_comment {
                 // Keep the CR inside a comment, where sh ignores it.
                 text.push_str(" #");
             }
             text.push_str(eol);
+            // A value may hold line breaks of its own.
+            line_no += 1 + memchr::memchr_iter(b'\n', line.as_bytes()).count();
         }
         // An entry reused from one added earlier in this same plan points
         // at that line.
-        let added_lines: HashMap<String, Option<usize>> = entries
-            .iter()
-            .filter(|e| e.outcome == Outcome::Added)
-            .map(|e| (e.name.clone(), e.line))
-            .collect();
         for e in entries.iter_mut() {
             if e.outcome == Outcome::Reused && e.line.is_none() {
-                e.line = added_lines.get(&e.name).copied().flatten();
+                e.line = added_lines.get(&e.name).copied();
             }
         }
         verify_round_trip(path, &text, wanted, &entries)?;
@@ -555,7 +455,6 @@ pub fn plan(
         new_file: existing.is_none(),
         line_ending,
         entries,
-        conflicts,
         warnings,
     })
 }
@@ -579,6 +478,8 @@ fn verify_round_trip(
         path: path.to_owned(),
         line,
     })?;
+    // The last definition of each key is the one both readers keep.
+    let last: HashMap<&str, &Definition> = defs.iter().map(|d| (d.key.as_str(), d)).collect();
     for (entry, planned) in wanted.iter().zip(entries) {
         if planned.outcome != Outcome::Added {
             continue;
@@ -587,10 +488,8 @@ fn verify_round_trip(
             WantedValue::Secret(v) => v.as_str(),
             WantedValue::Placeholder { .. } => "",
         };
-        let def = defs
-            .iter()
-            .rev()
-            .find(|d| d.key == planned.name)
+        let def = last
+            .get(planned.name.as_str())
             .ok_or_else(|| unrepresentable(&planned.name))?;
         if def.value != want
             || def.concern.is_some()
@@ -609,8 +508,8 @@ mod tests {
 
     const P: &str = "proj/.env";
 
-    fn run(existing: Option<&str>, wanted: &[WantedEntry], policy: ConflictPolicy) -> EnvPlan {
-        plan(Path::new(P), existing, wanted, policy).unwrap()
+    fn run(existing: Option<&str>, wanted: &[WantedEntry]) -> EnvPlan {
+        plan(Path::new(P), existing, wanted).unwrap()
     }
 
     fn secret(name: &str, value: &str) -> WantedEntry {
@@ -619,11 +518,7 @@ mod tests {
 
     #[test]
     fn new_file_gets_header_and_lines() {
-        let p = run(
-            None,
-            &[secret("A", "1"), secret("B", "it's")],
-            ConflictPolicy::Fail,
-        );
+        let p = run(None, &[secret("A", "1"), secret("B", "it's")]);
         let expected = format!(
             "{}\n{}\nexport A='1'\nexport B='it'\\''s'\n",
             NEW_FILE_HEADER[0], NEW_FILE_HEADER[1]
@@ -638,11 +533,11 @@ mod tests {
 
     #[test]
     fn nothing_wanted_changes_nothing() {
-        let p = run(None, &[], ConflictPolicy::Fail);
+        let p = run(None, &[]);
         assert_eq!(p.text, "");
         assert!(!p.changed);
         let odd = "# c\n\n  A = 1\nB=2";
-        let p = run(Some(odd), &[], ConflictPolicy::Fail);
+        let p = run(Some(odd), &[]);
         assert_eq!(p.text, odd);
         assert!(!p.changed);
     }
@@ -650,7 +545,7 @@ mod tests {
     #[test]
     fn existing_bytes_are_kept() {
         let old = "# comment\n\n   X='1'   # odd\nexport  Y=\"two\"\n\n\n";
-        let p = run(Some(old), &[secret("Z", "3")], ConflictPolicy::Fail);
+        let p = run(Some(old), &[secret("Z", "3")]);
         assert_eq!(p.text, format!("{old}export Z='3'\n"));
         assert_eq!(p.entries[0].line, Some(7));
         assert!(!p.new_file);
@@ -658,19 +553,15 @@ mod tests {
 
     #[test]
     fn missing_final_newline_is_the_only_change() {
-        let p = run(Some("A=1"), &[secret("B", "2")], ConflictPolicy::Fail);
+        let p = run(Some("A=1"), &[secret("B", "2")]);
         assert_eq!(p.text, "A=1\nexport B='2'\n");
-        let p = run(
-            Some("A=1\r\nC=3"),
-            &[secret("B", "2")],
-            ConflictPolicy::Fail,
-        );
+        let p = run(Some("A=1\r\nC=3"), &[secret("B", "2")]);
         assert_eq!(p.text, "A=1\r\nC=3\r\nexport B='2' #\r\n");
-        let p = run(Some("A=1\r"), &[secret("B", "2")], ConflictPolicy::Fail);
+        let p = run(Some("A=1\r"), &[secret("B", "2")]);
         assert_eq!(p.text, "A=1\r\nexport B='2'\n");
         // Nothing appended: not even the newline.
-        let p = run(Some("A=1"), &[secret("A", "1")], ConflictPolicy::Fail);
-        assert_eq!(p.text, "A=1");
+        let p = run(Some("export A=1"), &[secret("A", "1")]);
+        assert_eq!(p.text, "export A=1");
         assert!(!p.changed);
     }
 
@@ -683,7 +574,6 @@ mod tests {
                 secret("B", "x # y"),
                 WantedEntry::placeholder("C", Some("was --build-arg C")),
             ],
-            ConflictPolicy::Fail,
         );
         assert_eq!(p.line_ending, LineEnding::CrLf);
         assert_eq!(
@@ -694,14 +584,14 @@ mod tests {
 
     #[test]
     fn equal_values_are_reused_in_any_form() {
-        let old = "A=1\nexport B='two words'\nC=\"q\\\"x\"\nexport D=a\\ b\n";
+        let old = "export A=1\nexport B='two words'\nexport C=\"q\\\"x\"\nexport D=a\\ b\n";
         let wanted = [
             secret("A", "1"),
             secret("B", "two words"),
             secret("C", "q\"x"),
             secret("D", "a b"),
         ];
-        let p = run(Some(old), &wanted, ConflictPolicy::Fail);
+        let p = run(Some(old), &wanted);
         assert_eq!(p.text, old);
         assert!(!p.changed);
         assert_eq!(p.reused(), vec!["A", "B", "C", "D"]);
@@ -709,9 +599,9 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                (Some(1), false),
+                (Some(1), true),
                 (Some(2), true),
-                (Some(3), false),
+                (Some(3), true),
                 (Some(4), true)
             ]
         );
@@ -719,11 +609,7 @@ mod tests {
 
     #[test]
     fn export_attribute_sticks_across_duplicates() {
-        let p = run(
-            Some("export A=1\nA=1\n"),
-            &[secret("A", "1")],
-            ConflictPolicy::Fail,
-        );
+        let p = run(Some("export A=1\nA=1\n"), &[secret("A", "1")]);
         assert_eq!(p.entries[0].outcome, Outcome::Reused);
         assert_eq!(p.entries[0].line, Some(2));
         assert!(p.entries[0].exported);
@@ -736,7 +622,6 @@ mod tests {
             Path::new(P),
             Some(old),
             &[secret("TOKEN", "new-secret-value")],
-            ConflictPolicy::Fail,
         )
         .unwrap_err();
         let msg = err.to_string();
@@ -758,18 +643,10 @@ mod tests {
     }
 
     #[test]
-    fn conflict_skip_lists_all() {
+    fn the_first_conflict_is_named() {
         let old = "A=1\nB=2\n";
-        let wanted = [secret("A", "x"), secret("C", "3"), secret("B", "y")];
-        let p = run(Some(old), &wanted, ConflictPolicy::Skip);
-        assert_eq!(p.text, "A=1\nB=2\nexport C='3'\n");
-        assert_eq!(p.conflicts.len(), 2);
-        assert_eq!(p.conflicts[0].key, "A");
-        assert_eq!(p.conflicts[1].line, Some(2));
-        assert_eq!(p.entries[0].outcome, Outcome::Conflicted);
-        assert_eq!(p.name_for("A"), None);
-        assert_eq!(p.name_for("C"), Some("C"));
-        let err = p.conflict_error().unwrap();
+        let wanted = [secret("C", "3"), secret("A", "x"), secret("B", "y")];
+        let err = plan(Path::new(P), Some(old), &wanted).unwrap_err();
         assert!(
             err.to_string().contains(": line 1: A is not overwritten"),
             "{err}"
@@ -777,19 +654,20 @@ mod tests {
     }
 
     #[test]
-    fn rename_picks_fresh_names_and_is_idempotent() {
-        let old = "A=1\nA_2=other\n";
-        let p = run(Some(old), &[secret("A", "new")], ConflictPolicy::Rename);
-        assert_eq!(p.text, "A=1\nA_2=other\nexport A_3='new'\n");
-        assert_eq!(p.name_for("A"), Some("A_3"));
-        assert_eq!(p.conflicts[0].renamed_to.as_deref(), Some("A_3"));
-        assert!(p.conflict_error().is_none());
-        // Run again on the result: A_3 is reused, nothing appended.
-        let again = run(Some(&p.text), &[secret("A", "new")], ConflictPolicy::Rename);
+    fn an_unexported_key_with_the_value_is_exported() {
+        let p = run(Some("A=1\n"), &[secret("A", "1")]);
+        assert_eq!(p.text, "A=1\nexport A='1'\n");
+        assert_eq!(p.added(), vec!["A"]);
+        assert!(p.entries[0].exported);
+        let again = run(Some(&p.text), &[secret("A", "1")]);
         assert!(!again.changed);
-        assert_eq!(again.entries[0].name, "A_3");
-        assert_eq!(again.entries[0].outcome, Outcome::Reused);
-        assert_eq!(again.entries[0].line, Some(3));
+    }
+
+    #[test]
+    fn many_entries_plan_in_linear_time_and_right_lines() {
+        let wanted: Vec<WantedEntry> = (0..2000).map(|i| secret(&format!("K{i}"), "v")).collect();
+        let p = run(Some("# x\n"), &wanted);
+        assert_eq!(p.entries[1999].line, Some(2001));
     }
 
     #[test]
@@ -801,7 +679,6 @@ mod tests {
                 WantedEntry::placeholder("ARG2", Some("was --build-arg ARG2\nnext")),
                 WantedEntry::placeholder("ARG3", None),
             ],
-            ConflictPolicy::Fail,
         );
         assert_eq!(
             p.text,
@@ -813,7 +690,6 @@ mod tests {
         let p = run(
             Some("ARG1=$OTHER\n"),
             &[WantedEntry::placeholder("ARG1", None)],
-            ConflictPolicy::Fail,
         );
         assert_eq!(p.reused(), vec!["ARG1"]);
         assert_eq!(p.warnings.len(), 1);
@@ -821,13 +697,7 @@ mod tests {
 
     #[test]
     fn unverifiable_and_ambiguous_existing_lines_conflict() {
-        let err = plan(
-            Path::new(P),
-            Some("A=$B\n"),
-            &[secret("A", "")],
-            ConflictPolicy::Fail,
-        )
-        .unwrap_err();
+        let err = plan(Path::new(P), Some("A=$B\n"), &[secret("A", "")]).unwrap_err();
         assert!(matches!(
             err,
             EnvFileError::Conflict {
@@ -836,56 +706,40 @@ mod tests {
             }
         ));
         assert!(err.to_string().contains("cannot be checked"), "{err}");
-        let p = run(
-            Some("A=1\nA=2\n"),
-            &[secret("A", "2")],
-            ConflictPolicy::Skip,
-        );
-        assert_eq!(p.conflicts[0].reason, ConflictReason::AmbiguousDuplicate);
-        assert_eq!(p.conflicts[0].line, Some(2));
-        let p = run(Some("A=x\r\n"), &[secret("A", "x")], ConflictPolicy::Skip);
-        assert_eq!(
-            p.conflicts[0].reason,
-            ConflictReason::Unverifiable(Concern::CarriageReturn)
-        );
+        let err = plan(Path::new(P), Some("A=1\nA=2\n"), &[secret("A", "2")]).unwrap_err();
+        assert!(matches!(
+            err,
+            EnvFileError::Conflict {
+                reason: ConflictReason::AmbiguousDuplicate,
+                line: Some(2),
+                ..
+            }
+        ));
+        let err = plan(Path::new(P), Some("A=x\r\n"), &[secret("A", "x")]).unwrap_err();
+        assert!(matches!(
+            err,
+            EnvFileError::Conflict {
+                reason: ConflictReason::Unverifiable(Concern::CarriageReturn),
+                ..
+            }
+        ));
+        let p = run(Some("A=x\r\n"), &[]);
         assert_eq!(p.warnings[0].line, 1);
     }
 
     #[test]
     fn same_request_twice() {
-        let p = run(
-            None,
-            &[secret("A", "1"), secret("A", "1")],
-            ConflictPolicy::Fail,
-        );
+        let p = run(None, &[secret("A", "1"), secret("A", "1")]);
         assert_eq!(p.added(), vec!["A"]);
         assert_eq!(p.reused(), vec!["A"]);
         assert_eq!(p.entries[1].line, p.entries[0].line);
-        let err = plan(
-            Path::new(P),
-            None,
-            &[secret("A", "1"), secret("A", "2")],
-            ConflictPolicy::Fail,
-        )
-        .unwrap_err();
+        let err = plan(Path::new(P), None, &[secret("A", "1"), secret("A", "2")]).unwrap_err();
         assert!(matches!(err, EnvFileError::Conflict { line: None, .. }));
-        let p = run(
-            None,
-            &[secret("A", "1"), secret("A", "2")],
-            ConflictPolicy::Rename,
-        );
-        assert_eq!(p.added(), vec!["A", "A_2"]);
     }
 
     #[test]
     fn parse_errors_name_file_and_line_only() {
-        let err = plan(
-            Path::new(P),
-            Some("A=1\nthis is secret-ish\n"),
-            &[],
-            ConflictPolicy::Fail,
-        )
-        .unwrap_err();
+        let err = plan(Path::new(P), Some("A=1\nthis is secret-ish\n"), &[]).unwrap_err();
         assert!(matches!(err, EnvFileError::Parse { line: 2, .. }));
         let msg = err.to_string();
         assert_eq!(msg, "proj/.env: line 2: dotenvy cannot parse this line");
@@ -893,21 +747,9 @@ mod tests {
 
     #[test]
     fn invalid_requests() {
-        let err = plan(
-            Path::new(P),
-            None,
-            &[secret("A-B", "1")],
-            ConflictPolicy::Fail,
-        )
-        .unwrap_err();
+        let err = plan(Path::new(P), None, &[secret("A-B", "1")]).unwrap_err();
         assert!(matches!(err, EnvFileError::InvalidName { .. }));
-        let err = plan(
-            Path::new(P),
-            None,
-            &[secret("A", "x\0secret")],
-            ConflictPolicy::Fail,
-        )
-        .unwrap_err();
+        let err = plan(Path::new(P), None, &[secret("A", "x\0secret")]).unwrap_err();
         assert!(matches!(err, EnvFileError::Unrepresentable { .. }));
         assert!(!err.to_string().contains("secret"));
     }
@@ -915,18 +757,10 @@ mod tests {
     #[test]
     fn debug_output_hides_values() {
         let wanted = [secret("A", "hunter2")];
-        let p = run(None, &wanted, ConflictPolicy::Fail);
+        let p = run(None, &wanted);
         assert!(p.text.contains("hunter2"));
         assert!(!format!("{p:?}").contains("hunter2"));
         assert!(!format!("{wanted:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn unique_names() {
-        let taken: HashSet<String> = ["A", "A_2", "B_2"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(unique_name("A", &taken), "A_3");
-        assert_eq!(unique_name("B", &taken), "B");
-        assert_eq!(unique_name("C", &HashSet::new()), "C");
     }
 
     #[test]

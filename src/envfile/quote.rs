@@ -24,38 +24,7 @@
 //! The only value that cannot be stored at all is one containing a NUL byte
 //! (no environment variable can hold one); [`env_quote`] refuses it.
 
-/// POSIX `sh` single quoting: `'` + value with each `'` as `'\''` + `'`.
-///
-/// `sh -c "printf %s $(shell_single_quote(v))"` prints exactly `v` for any
-/// `v` without NUL bytes. Do not use it for `.env` values: see the module
-/// documentation and [`env_quote`].
-pub fn shell_single_quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('\'');
-    for c in value.chars() {
-        if c == '\'' {
-            out.push_str("'\\''");
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
-}
-
-/// A word for a shell command line: as it is when it holds only characters
-/// sh leaves alone, otherwise single-quoted.
-pub fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./=,:@%+".contains(&b));
-    if plain {
-        word.to_owned()
-    } else {
-        shell_single_quote(word)
-    }
-}
+pub use crate::shell::quote::{single as shell_single_quote, word as shell_word};
 
 /// Why a value cannot be written to a `.env` file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +86,7 @@ pub fn env_quote(value: &str) -> Result<String, Unquotable> {
 ///
 /// dotenvy also accepts `.` in names, but sh does not, so such names are
 /// never written.
-pub use crate::shell::is_valid_name;
+pub use crate::shell::is_name as is_valid_name;
 
 #[cfg(test)]
 mod tests {

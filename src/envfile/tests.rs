@@ -218,7 +218,7 @@ fn planned_file_reads_back_lf() {
         .iter()
         .map(|(n, v)| WantedEntry::secret(n, v))
         .collect();
-    let plan = plan(Path::new(".env"), None, &wanted, ConflictPolicy::Fail).unwrap();
+    let plan = plan(Path::new(".env"), None, &wanted).unwrap();
     assert_eq!(plan.added().len(), expected.len());
     assert_reads_back(&plan.text, &expected);
 }
@@ -235,13 +235,7 @@ fn planned_file_reads_back_crlf() {
             Some("was --build-arg PH; it's \"odd\""),
         )])
         .collect();
-    let plan = plan(
-        Path::new(".env"),
-        Some(existing),
-        &wanted,
-        ConflictPolicy::Fail,
-    )
-    .unwrap();
+    let plan = plan(Path::new(".env"), Some(existing), &wanted).unwrap();
     assert!(plan.text.starts_with(existing));
     assert_eq!(plan.line_ending, LineEnding::CrLf);
     expected.push(("OLD".into(), "x".into()));
@@ -257,7 +251,7 @@ fn placeholders_read_as_empty() {
         WantedEntry::placeholder("C", Some("it's a \"note\" with $x `y` \\ and\nnewline")),
         WantedEntry::secret("D", "after"),
     ];
-    let plan = plan(Path::new(".env"), None, &wanted, ConflictPolicy::Fail).unwrap();
+    let plan = plan(Path::new(".env"), None, &wanted).unwrap();
     assert!(plan
         .text
         .contains("export B='' # TODO: fill in (was --build-arg B)\n"));
@@ -270,7 +264,7 @@ fn placeholders_read_as_empty() {
 fn sourced_variables_are_exported() {
     let dir = tempfile::tempdir().unwrap();
     let wanted = [WantedEntry::secret("TOKEN", "t'o k\\en")];
-    let plan = plan(Path::new(".env"), None, &wanted, ConflictPolicy::Fail).unwrap();
+    let plan = plan(Path::new(".env"), None, &wanted).unwrap();
     std::fs::write(dir.path().join(".env"), &plan.text).unwrap();
     // The child `sh` only sees exported variables.
     let out = Command::new("sh")
@@ -388,10 +382,10 @@ proptest! {
             .iter()
             .map(|(n, v)| WantedEntry::secret(n, v))
             .collect();
-        let plan = plan(Path::new(".env"), Some("# existing\n"), &wanted, ConflictPolicy::Fail).unwrap();
+        let plan = plan(Path::new(".env"), Some("# existing\n"), &wanted).unwrap();
         assert_reads_back(&plan.text, &expected);
         // Merging the same values again is a no-op.
-        let again = super::plan(Path::new(".env"), Some(&plan.text), &wanted, ConflictPolicy::Fail).unwrap();
+        let again = super::plan(Path::new(".env"), Some(&plan.text), &wanted).unwrap();
         prop_assert!(!again.changed);
         prop_assert_eq!(again.reused().len(), values.len());
     }

@@ -1,14 +1,22 @@
-//! The anti-patterns dfix finds. Each rule lives in its own module whose doc
-//! comment says what it catches, why it matters and what its fix does; this
-//! registry lists them all.
+//! The anti-patterns dfix finds. Each rule is one file whose doc comment says
+//! what it catches, why it matters, an example and how safe its fix is; it
+//! checks the Dockerfile (reading [`crate::facts`]) and records findings and
+//! the intents of its fix in a shared [`Plan`]. [`crate::combine`] turns the
+//! intents of all rules into one set of byte edits. A new rule is one file
+//! and one line in [`RULES`].
 
 pub mod hardcoded_credential;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use serde::Serialize;
 
-use crate::syntax::Span;
+use crate::facts::Facts;
+use crate::fix::Edit;
+use crate::secrets::SecretValue;
+use crate::syntax::{Dockerfile, Span};
 
 /// A rule's identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -26,6 +34,14 @@ pub const ALL: [Rule; 3] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
+];
+
+/// The checks, in the order they run: declarations first, so the names of
+/// secret variables are known before literals are named.
+const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
+    secret_build_arg::check,
+    hardcoded_credential::check,
+    secret_file_copy::check,
 ];
 
 impl Rule {
@@ -70,4 +86,194 @@ impl Finding {
     pub fn fixable(&self) -> bool {
         self.manual.is_none()
     }
+}
+
+/// A value the build now reads from the `.env` file.
+#[derive(Clone, Debug)]
+pub struct EnvSecret {
+    pub name: String,
+    /// `None`: the value used to come from `--build-arg NAME=...`; the user
+    /// fills it in.
+    pub value: Option<SecretValue>,
+}
+
+/// A file the build now receives as a secret mount instead of a COPY.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSecret {
+    pub id: String,
+    /// Path of the file in the build context, as the COPY named it.
+    pub source: String,
+    /// Where it is mounted (the path it used to have in the image).
+    pub target: String,
+}
+
+/// One piece of a fix, as a rule wants it; [`crate::combine`] merges them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Intent {
+    /// The RUN gets this `--mount=` value.
+    Mount(usize, String),
+    /// The instruction goes, with its line.
+    DeleteInstruction(usize),
+    /// One `name[=value]` word of an ARG/ENV goes (the instruction too once
+    /// all its words go).
+    DeleteDeclaration(usize, Span),
+    /// Top-level commands of one shell text of a RUN go (the RUN too when
+    /// nothing is left). `text` indexes [`Facts::run_texts`].
+    RemoveCommands {
+        run: usize,
+        text: usize,
+        commands: Vec<usize>,
+    },
+    /// Some operands of one command go (`rm -f .npmrc notes.txt`); the
+    /// command goes when none would be left.
+    RemoveOperands {
+        run: usize,
+        text: usize,
+        command: usize,
+        /// Word indices of the operands to remove.
+        operands: Vec<usize>,
+        /// How many operands the command has.
+        total: usize,
+    },
+}
+
+/// Findings, intents and the secrets the fixed build needs, collected by
+/// the rules of one file.
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub findings: Vec<Finding>,
+    pub intents: Vec<Intent>,
+    /// Bytes to replace (splices of literals, rewritten exec forms).
+    pub edits: Vec<Edit>,
+    /// RUNs that read the `.env` file: they mount it and source it first.
+    pub source_env: std::collections::BTreeSet<usize>,
+    /// RUNs whose new text already sources it (an exec form rewritten to
+    /// the shell form): they only mount it.
+    pub sourced: std::collections::BTreeSet<usize>,
+    pub env: Vec<EnvSecret>,
+    pub files: Vec<FileSecret>,
+    /// Where literal secret values sit in the original text (fixed or not),
+    /// for masking output.
+    pub secret_spans: Vec<Span>,
+    env_index: HashMap<String, usize>,
+    by_value: HashMap<String, usize>,
+    taken: HashSet<String>,
+    /// For each base name, the next `_N` suffix worth trying.
+    next_suffix: HashMap<String, usize>,
+}
+
+impl Plan {
+    pub fn finding(&mut self, rule: Rule, span: Span, message: String, manual: Option<String>) {
+        self.findings.push(Finding {
+            rule,
+            span,
+            message,
+            manual,
+        });
+    }
+
+    pub fn intend(&mut self, intent: Intent) {
+        self.intents.push(intent);
+    }
+
+    pub fn edit(&mut self, edit: Edit) {
+        self.edits.push(edit);
+    }
+
+    /// The RUN reads the `.env` file.
+    pub fn source_env(&mut self, run: usize) {
+        self.source_env.insert(run);
+    }
+
+    /// A variable name no made-up name may take.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// Adds an `.env` entry (once per name).
+    pub fn add_env(&mut self, name: String, value: Option<SecretValue>) {
+        if self.env_index.contains_key(&name) {
+            return;
+        }
+        if let Some(v) = &value {
+            self.by_value
+                .entry(v.expose().to_owned())
+                .or_insert(self.env.len());
+        }
+        self.env_index.insert(name.clone(), self.env.len());
+        self.taken.insert(name.clone());
+        self.env.push(EnvSecret { name, value });
+    }
+}
+
+/// What a rule sees: the file, its facts, the existing `.env`, the plan.
+pub struct Context<'a, 'd, 's> {
+    pub d: &'d Dockerfile<'s>,
+    pub facts: &'a Facts<'d, 's>,
+    /// Keys and values of the existing `.env`.
+    pub existing: &'a BTreeMap<String, String>,
+    /// The same, keys by value.
+    existing_keys: HashMap<&'a str, Vec<&'a str>>,
+    pub plan: Plan,
+}
+
+impl Context<'_, '_, '_> {
+    pub fn src(&self) -> &str {
+        self.d.source
+    }
+
+    /// The name for a literal found in a RUN: the name already planned for
+    /// the same value, else one equal to `base` or `base_N` that an
+    /// existing `.env` holds with this value, else a fresh one.
+    pub fn name_for_literal(&mut self, base: &str, value: &str) -> String {
+        if let Some(&i) = self.plan.by_value.get(value) {
+            return self.plan.env[i].name.clone();
+        }
+        let reuse = self.existing_keys.get(value).and_then(|keys| {
+            keys.iter()
+                .find(|k| **k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('_')))
+        });
+        if let Some(name) = reuse {
+            let name = (*name).to_owned();
+            self.plan.taken.insert(name.clone());
+            return name;
+        }
+        let mut name = base.to_owned();
+        let mut n = self.plan.next_suffix.get(base).copied().unwrap_or(2);
+        while self.plan.taken.contains(&name) || self.existing.contains_key(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        self.plan.next_suffix.insert(base.to_owned(), n);
+        self.plan.taken.insert(name.clone());
+        name
+    }
+}
+
+/// Runs every rule over `d`.
+pub fn check(
+    d: &Dockerfile<'_>,
+    facts: &Facts<'_, '_>,
+    existing: &BTreeMap<String, String>,
+) -> Plan {
+    let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (k, v) in existing {
+        existing_keys
+            .entry(v.as_str())
+            .or_default()
+            .push(k.as_str());
+    }
+    let mut cx = Context {
+        d,
+        facts,
+        existing,
+        existing_keys,
+        plan: Plan::default(),
+    };
+    for rule in RULES {
+        rule(&mut cx);
+    }
+    let mut plan = cx.plan;
+    plan.findings.sort_by_key(|f| (f.span.start, f.rule));
+    plan
 }

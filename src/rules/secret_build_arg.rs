@@ -5,17 +5,382 @@
 //! [`crate::secrets::is_secret_name`]; `GPG_KEY`, `PUBLIC_KEY_PATH` and the like
 //! are not secrets), any `ARG` used in the user-info part of a URL, and `ARG`s
 //! promoted to `ENV` (`ENV NPM_TOKEN=$NPM_TOKEN`), in every stage and before
-//! the first `FROM`.
+//! the first `FROM`. A literal default (`ARG NPM_TOKEN=npm_abc...`) is
+//! reported as DF001, since the credential is then written in the file.
 //!
 //! **Why it matters:** build arguments are recorded in `docker history` and
 //! `ENV` values in the image config, for anyone who pulls the image; an `ENV`
 //! also hands the value to every later `RUN` (tools like npm read it without
 //! the `RUN` naming it).
 //!
-//! **Fix:** the declarations go; `${NAME}` references stay; every `RUN` that
-//! uses the value (for an `ENV`, or an `ARG` no `RUN` names, every later `RUN`
-//! of the stage) gets `--mount=type=secret,id=env` and runs
-//! `. /run/secrets/env` first. A literal default goes into the `.env`; a value
-//! that came from `--build-arg` gets a placeholder to fill in. A secret also
-//! used outside `RUN` (`FROM`, `LABEL`, a `CMD` that needs it at run time) is
-//! reported for a person.
+//! **Example:**
+//! ```dockerfile
+//! ARG NPM_TOKEN
+//! RUN npm ci
+//! ```
+//! becomes
+//! ```dockerfile
+//! RUN --mount=type=secret,id=env . /run/secrets/env && npm ci
+//! ```
+//! with `NPM_TOKEN` in `.env` (a placeholder to fill in when the value came
+//! from `--build-arg`).
+//!
+//! **Fix safety:** the declarations go; `${NAME}` references stay; every
+//! later `RUN` of the stage gets `--mount=type=secret,id=env` and runs
+//! `. /run/secrets/env` first, so the tools that read the variable from the
+//! environment still see it. A secret also used outside `RUN` (`FROM`,
+//! `LABEL`, a `CMD` that needs it at run time) is reported for a person.
+
+use crate::facts::Stage;
+use crate::rules::{Context, Intent, Rule};
+use crate::secrets::url::references;
+use crate::secrets::{is_secret_name, judge, SecretValue, Verdict};
+use crate::shell::Script;
+use crate::syntax::{Args, Keyword, Span};
+
+/// Why nothing is rewritten in a Windows stage.
+pub(crate) const WINDOWS: &str =
+    "Windows/PowerShell stage: sourcing a POSIX env file does not apply";
+
+/// A secret ARG or ENV of a stage.
+#[derive(Debug)]
+struct SecretVar {
+    name: String,
+    /// The declaring instruction and the `name[=value]` word.
+    decl: usize,
+    word: Span,
+    from_env: bool,
+    /// `ENV NAME=$NAME` promotions: more words to delete.
+    promotions: Vec<(usize, Span)>,
+    value: Option<SecretValue>,
+    /// The finding's rule and message.
+    rule: Rule,
+    message: String,
+    /// Why it cannot be fixed, if so.
+    blocked: Option<String>,
+}
+
+/// State across stages.
+#[derive(Default)]
+struct FileState {
+    /// ARG names declared inside some stage.
+    redeclared: std::collections::BTreeSet<String>,
+    /// Secret variables whose declarations went from a stage.
+    settled: std::collections::BTreeSet<String>,
+    /// Secret-sounding variables whose value is public (a fingerprint).
+    public: std::collections::BTreeSet<String>,
+}
+
+pub fn check(cx: &mut Context<'_, '_, '_>) {
+    let mut state = FileState::default();
+    for s in 0..cx.facts.stages.len() {
+        stage(cx, s, &mut state);
+    }
+    global_args(cx, &state);
+}
+
+/// The whole value is one reference (`$X`, `"${X:-y}"`).
+fn is_reference(raw: &str) -> bool {
+    let s = Script::command_line(raw);
+    s.words.len() == 1 && s.words[0].is_reference()
+}
+
+/// The value an ARG/ENV word gives, quotes and escapes removed.
+fn literal(raw: &str) -> String {
+    let s = Script::command_line(raw);
+    match s.words.as_slice() {
+        [w] => w.value.clone(),
+        _ => {
+            let v = raw.trim();
+            for q in ['"', '\''] {
+                if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+                    return v[1..v.len() - 1].to_owned();
+                }
+            }
+            v.to_owned()
+        }
+    }
+}
+
+fn stage(cx: &mut Context<'_, '_, '_>, s: usize, state: &mut FileState) {
+    let facts = cx.facts;
+    let Stage {
+        instructions,
+        windows,
+        ..
+    } = facts.stages[s].clone();
+    let mut vars: Vec<SecretVar> = Vec::new();
+    for idx in instructions.clone() {
+        let ins = &cx.d.instructions[idx];
+        match ins.keyword {
+            Keyword::Arg | Keyword::Env => declarations(cx, idx, &mut vars, state),
+            Keyword::Run => {}
+            Keyword::Onbuild => {
+                onbuild(cx, idx);
+                uses_outside_run(cx, idx, &mut vars);
+            }
+            _ => uses_outside_run(cx, idx, &mut vars),
+        }
+    }
+    settle(cx, instructions.end, vars, windows, state);
+}
+
+/// ONBUILD ARG/ENV with a secret name: a secret for a child image's build.
+fn onbuild(cx: &mut Context<'_, '_, '_>, idx: usize) {
+    let ins = &cx.d.instructions[idx];
+    let inner = ins.effective();
+    let Args::KeyValues(pairs) = &inner.args else {
+        return;
+    };
+    for kv in pairs {
+        let name = kv.key.value.as_ref();
+        if is_secret_name(name) {
+            let kw = inner.keyword_upper(cx.src());
+            cx.plan.finding(
+                Rule::SecretBuildArg,
+                kv.span,
+                format!("ONBUILD {kw} {name}: a secret for the child image's build"),
+                Some("ONBUILD runs in another build; fix it there".into()),
+            );
+        }
+    }
+}
+
+/// Marks secret variables that a non-RUN instruction names as not fixable.
+fn uses_outside_run(cx: &Context<'_, '_, '_>, idx: usize, vars: &mut [SecretVar]) {
+    let ins = &cx.d.instructions[idx];
+    let text = ins.span.text(cx.src());
+    for v in vars.iter_mut() {
+        if v.blocked.is_none() && references(text, &v.name) {
+            let kw = ins.keyword_upper(cx.src());
+            v.blocked = Some(format!("{} is also used by {kw}, outside RUN", v.name));
+        }
+    }
+}
+
+fn declarations(
+    cx: &mut Context<'_, '_, '_>,
+    idx: usize,
+    vars: &mut Vec<SecretVar>,
+    state: &mut FileState,
+) {
+    let d = cx.d;
+    let ins = &d.instructions[idx];
+    let Args::KeyValues(pairs) = &ins.args else {
+        return;
+    };
+    let from_env = ins.keyword == Keyword::Env;
+    for kv in pairs {
+        let name = kv.key.value.to_string();
+        if !from_env {
+            state.redeclared.insert(name.clone());
+        }
+        let raw = kv.value.as_ref().map(|v| v.value.to_string());
+        let reference = raw.as_deref().is_some_and(is_reference);
+        // ENV X=$ARG promotes a secret ARG: the same secret.
+        if reference {
+            let promoted = vars
+                .iter_mut()
+                .find(|v| raw.as_deref().is_some_and(|r| references(r, &v.name)));
+            if let Some(existing) = promoted {
+                existing.from_env |= from_env;
+                if name == existing.name {
+                    existing.promotions.push((idx, kv.span));
+                    cx.plan.finding(
+                        Rule::SecretBuildArg,
+                        kv.span,
+                        format!("build argument {name} is stored in the image config by ENV"),
+                        None,
+                    );
+                    continue;
+                }
+            }
+        }
+        let written = raw
+            .as_deref()
+            .filter(|v| !v.is_empty() && !reference)
+            .map(literal);
+        if written
+            .as_deref()
+            .is_some_and(crate::secrets::judge::is_fingerprint)
+        {
+            state.public.insert(name.clone());
+            continue;
+        }
+        let verdict = written.as_deref().map(judge);
+        let stand_in = verdict.is_some_and(|v| v != Verdict::Secret);
+        if from_env && stand_in {
+            // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
+            continue;
+        }
+        // An ARG with a stand-in default is still a secret: users pass the
+        // real value with --build-arg.
+        let literal_value = written.filter(|_| !stand_in);
+        let credential_value = literal_value
+            .as_deref()
+            .is_some_and(|v| !crate::secrets::find_credentials(v).is_empty());
+        let empty = raw
+            .as_deref()
+            .is_some_and(|r| r.is_empty() || r == "\"\"" || r == "''");
+        if from_env && empty {
+            // An empty ENV stores nothing yet; it leaks once someone fills it
+            // in for a build step that needs it.
+            let later_run = d.instructions[idx + 1..]
+                .iter()
+                .take_while(|i| i.keyword != Keyword::From)
+                .any(|i| i.keyword == Keyword::Run);
+            if is_secret_name(&name) && later_run {
+                cx.plan.finding(
+                    Rule::SecretBuildArg,
+                    kv.span,
+                    format!("empty ENV {name} waits for a secret that RUN steps read"),
+                    Some("a value written here is stored in the image config; pass it as a build secret instead".into()),
+                );
+            }
+            continue;
+        }
+        if from_env
+            && raw
+                .as_deref()
+                .is_some_and(|r| state.public.iter().any(|p| references(r, p)))
+        {
+            // An ENV that copies a public ARG is public.
+            continue;
+        }
+        let in_userinfo = cx.facts.userinfo_vars.contains(&name);
+        if !is_secret_name(&name) && !credential_value && !in_userinfo {
+            continue;
+        }
+        let value = literal_value
+            .or_else(|| {
+                (!from_env && raw.is_none())
+                    .then(|| cx.facts.global_args.get(&name).map(|g| literal(g)))
+                    .flatten()
+                    .filter(|g| judge(g) == Verdict::Secret)
+            })
+            .map(SecretValue::new);
+        let kind = if from_env {
+            "environment variable"
+        } else {
+            "build argument"
+        };
+        let (rule, mut message) = if value.is_some() {
+            (
+                Rule::HardcodedCredential,
+                format!("{kind} {name} has a literal secret value"),
+            )
+        } else {
+            (
+                Rule::SecretBuildArg,
+                format!("secret {kind} {name} ends up in the image history"),
+            )
+        };
+        if from_env {
+            message.push_str(
+                "; once it leaves the image config, pass it at run time if the container needs it",
+            );
+        }
+        if value.is_some() {
+            if let Some(v) = &kv.value {
+                cx.plan.secret_spans.push(v.span);
+            }
+        }
+        cx.plan.reserve(&name);
+        vars.push(SecretVar {
+            name,
+            decl: idx,
+            word: kv.span,
+            from_env,
+            promotions: Vec::new(),
+            value,
+            rule,
+            message,
+            blocked: None,
+        });
+    }
+}
+
+/// Decides each secret variable of a stage once the stage is read.
+fn settle(
+    cx: &mut Context<'_, '_, '_>,
+    stage_end: usize,
+    vars: Vec<SecretVar>,
+    windows: bool,
+    state: &mut FileState,
+) {
+    let d = cx.d;
+    for v in vars {
+        let blocked = v
+            .blocked
+            .clone()
+            .or_else(|| windows.then(|| WINDOWS.to_owned()));
+        cx.plan
+            .finding(v.rule, v.word, v.message.clone(), blocked.clone());
+        if blocked.is_some() {
+            continue;
+        }
+        // Every later RUN of the stage needs the value: an ARG or ENV is in
+        // the environment of each of them, and tools read it from there
+        // without the RUN naming it.
+        for run in v.decl + 1..stage_end {
+            let ins = &d.instructions[run];
+            if ins.keyword == Keyword::Run && matches!(ins.args, Args::Text(_)) {
+                cx.plan.source_env(run);
+            }
+        }
+        cx.plan.add_env(v.name.clone(), v.value.clone());
+        cx.plan.intend(Intent::DeleteDeclaration(v.decl, v.word));
+        for &(idx, word) in &v.promotions {
+            cx.plan.intend(Intent::DeleteDeclaration(idx, word));
+        }
+        state.settled.insert(v.name);
+    }
+}
+
+/// A secret ARG before the first FROM goes too once every stage's copy of
+/// it has gone, unless a FROM line needs it.
+fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
+    let d = cx.d;
+    let from_text: String = d
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == Keyword::From)
+        .map(|i| i.span.text(d.source))
+        .collect();
+    for (idx, ins) in d.instructions.iter().enumerate() {
+        if ins.keyword == Keyword::From {
+            break;
+        }
+        let Args::KeyValues(pairs) = &ins.args else {
+            continue;
+        };
+        for kv in pairs {
+            let name = kv.key.value.as_ref();
+            let secret = is_secret_name(name) || cx.facts.userinfo_vars.contains(name);
+            if !state.settled.contains(name) {
+                if secret && !state.redeclared.contains(name) && !references(&from_text, name) {
+                    cx.plan.finding(
+                        Rule::SecretBuildArg,
+                        kv.span,
+                        format!("secret build argument {name} is declared before FROM only"),
+                        Some(format!(
+                            "no stage re-declares it, so RUN sees {name} empty: \
+                             re-declare it in the stage or pass it as a secret"
+                        )),
+                    );
+                }
+                continue;
+            }
+            if references(&from_text, name) {
+                cx.plan.finding(
+                    Rule::SecretBuildArg,
+                    kv.span,
+                    format!("secret build argument {name} is used by FROM"),
+                    Some("a FROM line needs it; pass it another way".into()),
+                );
+                continue;
+            }
+            cx.plan.intend(Intent::DeleteDeclaration(idx, kv.span));
+        }
+    }
+}

@@ -32,45 +32,48 @@ pub struct LogicalLine<'s> {
 impl<'s> LogicalLine<'s> {
     /// Joins the given original ranges, in order.
     pub(crate) fn from_pieces(source: &'s str, pieces: &[Range<usize>]) -> Self {
-        let mut segments = Vec::with_capacity(pieces.len().saturating_sub(1));
+        let mut first: Option<Segment> = None;
+        // Most instructions are one line: no vector for them.
+        let mut rest = Vec::new();
         let mut logical = 0;
         for piece in pieces {
             if piece.is_empty() {
                 continue;
             }
-            segments.push(Segment {
+            let s = Segment {
                 logical,
                 original: piece.start,
                 len: piece.len(),
-            });
+            };
+            match first {
+                None => first = Some(s),
+                Some(_) => {
+                    if rest.is_empty() {
+                        rest.reserve_exact(pieces.len().saturating_sub(1));
+                    }
+                    rest.push(s);
+                }
+            }
             logical += piece.len();
         }
-        let text = match segments.as_slice() {
-            [] => Cow::Borrowed(""),
-            [one] => Cow::Borrowed(&source[one.original..one.original + one.len]),
-            many => {
+        let text = match (&first, rest.as_slice()) {
+            (None, _) => Cow::Borrowed(""),
+            (Some(one), []) => Cow::Borrowed(&source[one.original..one.original + one.len]),
+            (Some(one), many) => {
                 let mut joined = String::with_capacity(logical);
-                for s in many {
+                for s in std::iter::once(one).chain(many) {
                     joined.push_str(&source[s.original..s.original + s.len]);
                 }
                 Cow::Owned(joined)
             }
         };
-        let first = if segments.is_empty() {
-            // An empty anchor, so offsets still map somewhere sensible.
-            Segment {
-                logical: 0,
-                original: pieces.first().map_or(0, |p| p.start),
-                len: 0,
-            }
-        } else {
-            segments.remove(0)
-        };
-        LogicalLine {
-            text,
-            first,
-            rest: segments,
-        }
+        // An empty anchor, so offsets still map somewhere sensible.
+        let first = first.unwrap_or(Segment {
+            logical: 0,
+            original: pieces.first().map_or(0, |p| p.start),
+            len: 0,
+        });
+        LogicalLine { text, first, rest }
     }
 
     fn segment(&self, i: usize) -> Segment {
@@ -130,6 +133,28 @@ impl<'s> LogicalLine<'s> {
         Span::new(self.start_of(range.start), self.end_of(range.end))
     }
 
+    /// The original pieces a logical range is made of, in order: one span
+    /// per physical line it touches, without the continuation characters and
+    /// the comment or empty lines between them. A splice that replaces the
+    /// first piece and deletes the others changes what BuildKit joins and
+    /// nothing else.
+    pub fn pieces(&self, range: Range<usize>) -> Vec<Span> {
+        if range.is_empty() {
+            return vec![self.span(range)];
+        }
+        let mut out = Vec::new();
+        for i in 0..self.segment_count() {
+            let s = self.segment(i);
+            let start = range.start.max(s.logical);
+            let end = range.end.min(s.logical + s.len);
+            if start < end {
+                let at = s.original + (start - s.logical);
+                out.push(Span::new(at, at + (end - start)));
+            }
+        }
+        out
+    }
+
     /// True when the logical text is one contiguous piece of the source.
     pub fn is_contiguous(&self) -> bool {
         self.rest.is_empty()
@@ -153,6 +178,16 @@ mod tests {
         // A range that ends exactly at a segment boundary stays in the first piece.
         assert_eq!(line.span(4..6), Span::new(4, 6));
         assert_eq!(line.span(6..6), Span::new(8, 8));
+    }
+
+    #[test]
+    fn pieces_leave_out_the_continuation() {
+        let src = "RUN a \\\n# c\n  b\n";
+        let line = LogicalLine::from_pieces(src, &[0..6, 12..15]);
+        assert_eq!(line.as_str(), "RUN a   b");
+        let pieces: Vec<&str> = line.pieces(4..9).iter().map(|s| s.text(src)).collect();
+        assert_eq!(pieces, ["a ", "  b"]);
+        assert_eq!(line.pieces(7..9), [Span::new(13, 15)]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::Serialize;
 
 pub use error::{SyntaxError, SyntaxErrorKind};
 pub use logical::LogicalLine;
-pub use parser::{parse, parse_bytes};
+pub use parser::{parse, parse_bytes, validate};
 pub use span::{LineIndex, Position, Span};
 
 /// A parsed Dockerfile: its directives and instructions, all pointing into
@@ -248,6 +248,9 @@ pub struct Instruction<'s> {
     pub flags: Vec<Flag<'s>>,
     /// Everything after the flags, trimmed (may be empty).
     pub args_span: Span,
+    /// Where the arguments sit in [`Instruction::line`]: the text BuildKit
+    /// hands to the shell for a shell-form RUN is `line[args_logical]`.
+    pub args_logical: std::ops::Range<usize>,
     pub args: Args<'s>,
     pub heredocs: Vec<Heredoc>,
     /// The joined text BuildKit parsed for this instruction.

@@ -73,6 +73,34 @@ impl LineIndex {
         Position { line, column }
     }
 
+    /// Positions of many offsets; linear in the text when they come in
+    /// order (as findings do), however many share a line.
+    pub fn positions(&self, source: &str, offsets: &[usize]) -> Vec<Position> {
+        let mut out = Vec::with_capacity(offsets.len());
+        // The last offset and its position, to count on from.
+        let mut last: Option<(usize, Position)> = None;
+        for &offset in offsets {
+            let pos = match last {
+                Some((at, p))
+                    if at <= offset
+                        && self.starts.get(p.line).is_none_or(|&next| offset < next) =>
+                {
+                    let more = source
+                        .get(at..offset)
+                        .map_or(offset - at, |s| s.chars().count());
+                    Position {
+                        line: p.line,
+                        column: p.column + more,
+                    }
+                }
+                _ => self.position(source, offset),
+            };
+            out.push(pos);
+            last = Some((offset, pos));
+        }
+        out
+    }
+
     /// Byte offset of the start of 1-based `line`, if it exists.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line.checked_sub(1)?).copied()
@@ -97,6 +125,20 @@ pub fn byte_position(bytes: &[u8], offset: usize) -> Position {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_positions_match_one_by_one() {
+        let src = "RUN a é b\nRUN c\n\nRUN ééé d e f\nx";
+        let idx = LineIndex::new(src);
+        let offsets: Vec<usize> = (0..=src.len())
+            .filter(|&o| src.is_char_boundary(o))
+            .collect();
+        let one: Vec<Position> = offsets.iter().map(|&o| idx.position(src, o)).collect();
+        assert_eq!(idx.positions(src, &offsets), one);
+        let back: Vec<usize> = offsets.iter().rev().copied().collect();
+        let one: Vec<Position> = back.iter().map(|&o| idx.position(src, o)).collect();
+        assert_eq!(idx.positions(src, &back), one);
+    }
 
     #[test]
     fn positions_count_lines_on_newline_only() {

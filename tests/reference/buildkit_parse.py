@@ -2,7 +2,9 @@
 
 Reads file paths (one per line) on stdin. Uses the PyPI package `dockerfile`,
 which wraps BuildKit's Go parser. Output per file:
-  {"file": PATH, "ok": true, "instructions": [[CMD, START_LINE, END_LINE, [HEREDOC_CONTENT, ...]], ...]}
+  {"file": PATH, "ok": true, "instructions": [[CMD, START_LINE, END_LINE, [HEREDOC_CONTENT, ...], SHELL], ...]}
+where SHELL is the text BuildKit hands to the shell for a shell-form RUN
+(its arguments, joined and trimmed), else null.
   {"file": PATH, "ok": false, "error": MESSAGE}
 """
 import json
@@ -23,7 +25,13 @@ def main() -> None:
             out.write(json.dumps({"file": path, "ok": False, "error": str(e)}) + "\n")
             continue
         rows = [
-            [c.cmd, c.start_line, c.end_line, [h.content for h in c.heredocs]]
+            [
+                c.cmd,
+                c.start_line,
+                c.end_line,
+                [h.content for h in c.heredocs],
+                c.value[0] if c.cmd.upper() == "RUN" and not c.json and c.value else None,
+            ]
             for c in commands
         ]
         out.write(json.dumps({"file": path, "ok": True, "instructions": rows}) + "\n")

@@ -141,8 +141,7 @@ pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit])
             offset += len;
         }
     }
-    let again = dfix::syntax::parse(rewritten).unwrap();
-    let second = dfix::migrate::plan(&again);
+    let second = dfix::analyze(rewritten, &Default::default()).unwrap();
     assert!(
         second.edits.is_empty(),
         "a second run still plans edits: {:?}\n{rewritten}",
@@ -155,13 +154,17 @@ pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit])
     );
 }
 
+/// One instruction as BuildKit parsed it: keyword, start and end line,
+/// heredoc bodies, and the text a shell-form RUN hands to the shell.
+pub type ReferenceInstruction = (String, usize, usize, Vec<String>, Option<String>);
+
 /// BuildKit's view of one file (see `tests/reference/buildkit_parse.py`).
 #[derive(serde::Deserialize)]
 pub struct Reference {
     pub file: String,
     pub ok: bool,
     #[serde(default)]
-    pub instructions: Vec<(String, usize, usize, Vec<String>)>,
+    pub instructions: Vec<ReferenceInstruction>,
     #[serde(default)]
     pub error: String,
 }

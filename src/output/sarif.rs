@@ -27,8 +27,9 @@ fn uri(path: &str) -> String {
     path.trim_start_matches("./").replace('\\', "/")
 }
 
-/// The run as a SARIF log. Files that could not be read become tool
-/// notifications.
+/// The run as a SARIF log. Files that could not be read, and problems
+/// planning a fix (a broken `.env`), become tool notifications; a file's
+/// findings are results whatever else went wrong.
 pub fn document(files: &[FileJson]) -> String {
     let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id()).collect();
     let mut results = Vec::new();
@@ -40,7 +41,6 @@ pub fn document(files: &[FileJson]) -> String {
                 "message": { "text": error },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&f.path) } } }]
             }));
-            continue;
         }
         for finding in &f.findings {
             let mut message = finding.message.clone();

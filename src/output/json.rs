@@ -59,10 +59,9 @@ impl FileJson {
     pub fn from_report(r: &FileReport) -> Self {
         FileJson {
             path: r.path.display().to_string(),
-            error: None,
+            error: (!r.problems.is_empty()).then(|| r.problems.join("; ")),
             findings: r
-                .findings
-                .iter()
+                .findings()
                 .map(|l| FindingJson {
                     rule: l.finding.rule.id(),
                     name: l.finding.rule.name(),
@@ -73,14 +72,14 @@ impl FileJson {
                     reason: l.finding.manual.clone(),
                 })
                 .collect(),
-            edits: r.migration.edits.clone(),
+            edits: r.analysis.edits.clone(),
             env_file: r
-                .migration
+                .analysis
                 .uses_env_file()
                 .then(|| r.env_path.display().to_string()),
-            env_keys: r.migration.env.iter().map(|e| e.name.clone()).collect(),
+            env_keys: r.analysis.env.iter().map(|e| e.name.clone()).collect(),
             secret_files: r
-                .migration
+                .analysis
                 .files
                 .iter()
                 .map(|f| SecretFileJson {
@@ -113,7 +112,7 @@ struct Document<'a> {
 }
 
 /// The whole run as one JSON document.
-pub fn document(files: &[FileJson], summary: &crate::Summary) -> String {
+pub fn document(files: &[FileJson], summary: &crate::driver::Summary) -> String {
     let doc = Document {
         version: 1,
         files,

@@ -20,15 +20,16 @@ pub struct OutputStyle {
     pub show_secrets: bool,
 }
 
-/// Values shorter than this are not replaced by text search (they would
-/// mangle unrelated words); where they were found they are still masked.
+/// Values shorter than this are replaced by text search only where they
+/// stand alone (they would mangle unrelated words); where they were found
+/// they are always masked.
 const MIN_SEARCHED_SECRET: usize = 4;
 
 /// Masks secrets in the original text: at the places they were found, and
 /// wherever else their value appears.
 fn mask_original(report: &FileReport) -> String {
     let edits: Vec<crate::fix::Edit> = report
-        .migration
+        .analysis
         .secret_spans
         .iter()
         .map(|s| crate::fix::Edit::replace(*s, secrets::mask(s.text(&report.original))))
@@ -38,27 +39,55 @@ fn mask_original(report: &FileReport) -> String {
     mask_values(&masked, report)
 }
 
-/// Replaces every known secret value in `text` by its mask.
+/// Replaces every known secret value in `text` by its mask, in one pass.
+/// A value shorter than [`MIN_SEARCHED_SECRET`] is masked only where it
+/// stands alone (not inside a longer word), so that it cannot mangle
+/// unrelated text.
 pub fn mask_values(text: &str, report: &FileReport) -> String {
     let mut values: Vec<&str> = report
         .secret_values()
         .into_iter()
         .chain(
             report
-                .migration
+                .analysis
                 .secret_spans
                 .iter()
                 .map(|s| s.text(&report.original)),
         )
-        .filter(|v| v.len() >= MIN_SEARCHED_SECRET)
+        .filter(|v| !v.is_empty())
         .collect();
-    // Longest first, so a value containing another is masked whole.
-    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.sort_unstable();
     values.dedup();
-    let mut out = text.to_owned();
-    for v in values {
-        out = out.replace(v, &secrets::mask(v));
+    if values.is_empty() {
+        return text.to_owned();
     }
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&values)
+    else {
+        return text.to_owned();
+    };
+    let b = text.as_bytes();
+    let alone = |start: usize, end: usize| {
+        let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+        !start
+            .checked_sub(1)
+            .and_then(|i| b.get(i))
+            .is_some_and(word)
+            && !b.get(end).is_some_and(word)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for m in ac.find_iter(text) {
+        let v = values[m.pattern().as_usize()];
+        if v.len() < MIN_SEARCHED_SECRET && !alone(m.start(), m.end()) {
+            continue;
+        }
+        out.push_str(&text[at..m.start()]);
+        out.push_str(&secrets::mask(v));
+        at = m.end();
+    }
+    out.push_str(&text[at..]);
     out
 }
 
@@ -108,7 +137,7 @@ pub fn diff(report: &FileReport, style: OutputStyle) -> String {
 /// `file:line:col: ID message`, one per finding.
 pub fn finding_lines(report: &FileReport) -> String {
     let mut out = String::new();
-    for l in &report.findings {
+    for l in report.findings() {
         let f = &l.finding;
         let _ = write!(
             out,
@@ -136,7 +165,7 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     } else {
         "would write"
     };
-    for e in &report.migration.env {
+    for e in &report.analysis.env {
         let shown = match &e.value {
             Some(v) if style.show_secrets => v.expose().to_owned(),
             Some(v) => secrets::mask(v.expose()),
@@ -149,7 +178,7 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
         };
         let _ = writeln!(out, "{env}: {} = {shown} ({state})", e.name);
     }
-    for f in &report.migration.files {
+    for f in &report.analysis.files {
         let _ = writeln!(
             out,
             "secret file {} is mounted at {} (id {})",
@@ -159,7 +188,7 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     for (path, _) in &report.ignore_updates {
         let _ = writeln!(out, "{}: {verb} the secret paths into it", path.display());
     }
-    if report.migration.env.iter().any(|e| e.value.is_none()) {
+    if report.analysis.env.iter().any(|e| e.value.is_none()) {
         let _ = writeln!(
             out,
             "fill in the placeholders in {env}: those values used to come from --build-arg"
@@ -172,12 +201,12 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
 }
 
 /// Everything text mode prints for one file, as one piece.
-pub fn file_text(r: &FileReport, mode: crate::Mode, style: OutputStyle) -> String {
+pub fn file_text(r: &FileReport, mode: crate::cli::Mode, style: OutputStyle) -> String {
     let mut text = String::new();
     match mode {
-        crate::Mode::Check => return finding_lines(r),
-        crate::Mode::DryRun if r.changes() => text.push_str(&diff(r, style)),
-        crate::Mode::Write if r.written => {
+        crate::cli::Mode::Check => return finding_lines(r),
+        crate::cli::Mode::DryRun if r.changes() => text.push_str(&diff(r, style)),
+        crate::cli::Mode::Write if r.written => {
             text.push_str(&format!("{}: rewritten\n", r.path.display()));
         }
         _ => {}
