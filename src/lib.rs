@@ -7,6 +7,7 @@ pub mod debug;
 pub mod engine;
 pub mod envfile;
 pub mod fix;
+pub mod jobs;
 pub mod migrate;
 pub mod report;
 pub mod rules;
@@ -228,16 +229,6 @@ pub fn run_config(config: &Config) -> Outcome {
             return run.outcome;
         }
     } else {
-        let pool = match rayon::ThreadPoolBuilder::new()
-            .num_threads(config.jobs.unwrap_or(0))
-            .build()
-        {
-            Ok(pool) => pool,
-            Err(e) => {
-                eprintln!("dfix: cannot start worker threads: {e}");
-                return Outcome::Error;
-            }
-        };
         let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
         let stopped = std::thread::scope(|scope| {
             scope.spawn(move || {
@@ -250,6 +241,8 @@ pub fn run_config(config: &Config) -> Outcome {
             let receiver = receiver;
             let mut batch = Vec::with_capacity(BATCH);
             let mut found = receiver.iter().peekable();
+            // Started with the first batch, when the number of files is known.
+            let mut pool: Option<Option<rayon::ThreadPool>> = None;
             while found.peek().is_some() {
                 batch.clear();
                 for f in found.by_ref() {
@@ -262,7 +255,20 @@ pub fn run_config(config: &Config) -> Outcome {
                     }
                 }
                 run.discovered(batch.len());
-                if run.batch(&batch, Some(&pool)).is_err() {
+                if pool.is_none() {
+                    match jobs::pool(config.jobs, batch.len()) {
+                        Ok(p) => pool = Some(p),
+                        Err(e) => {
+                            eprintln!("dfix: {e}");
+                            run.outcome = Outcome::Error;
+                            return true;
+                        }
+                    }
+                }
+                if run
+                    .batch(&batch, pool.as_ref().and_then(Option::as_ref))
+                    .is_err()
+                {
                     // Dropping the receiver stops the walk.
                     return true;
                 }

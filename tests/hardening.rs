@@ -4,8 +4,12 @@
 mod support;
 
 use std::fs;
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "s3cr3t-Value-42";
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_dfix")
@@ -31,6 +35,83 @@ fn show(out: &Output) -> String {
         text(&out.stdout),
         text(&out.stderr)
     )
+}
+
+fn seed_with(dir: &Path, name: &str, host: &str, secret: &str) {
+    fs::write(
+        dir.join(name),
+        format!("FROM alpine\nRUN pip install --index-url https://ci:{secret}@{host}.example.com/simple app\n"),
+    )
+    .unwrap();
+}
+
+fn seed(dir: &Path) {
+    seed_with(dir, "Dockerfile", "pypi", SECRET);
+}
+
+/// Waits for a child that may hang: it is killed after `limit` (a hang
+/// detector, far above any normal run), and the test fails.
+fn wait_or_kill(mut child: Child, limit: Duration, what: &str) -> Output {
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: dfix hung (killed after {limit:?})");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
+}
+
+fn dfix_bounded(dir: &Path, args: &[&str]) -> Output {
+    let child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_or_kill(child, Duration::from_secs(60), &args.join(" "))
+}
+
+// ---------------------------------------------------------------------------
+// 6. --jobs
+
+#[test]
+fn absurd_job_counts_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for sub in ["a", "b", "c"] {
+        fs::create_dir(dir.join(sub)).unwrap();
+        seed(&dir.join(sub));
+    }
+    for jobs in ["100000", "5000"] {
+        let out = dfix_bounded(dir, &["--check", "--jobs", jobs, "."]);
+        assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+        assert!(!text(&out.stderr).contains("panicked"), "{}", show(&out));
+        assert_eq!(text(&out.stdout).lines().count(), 3, "{}", show(&out));
+    }
 }
 
 // ---------------------------------------------------------------------------
