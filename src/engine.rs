@@ -5,6 +5,7 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::buildcmd;
 use crate::envfile::{self, ConflictPolicy, IgnoreKind, WantedEntry};
 use crate::fix;
 use crate::migrate::{self, FileSecret, Migration, ENV_SECRET_ID};
@@ -260,21 +261,18 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     let mut cmd = String::from("DOCKER_BUILDKIT=1 docker build");
     if report.migration.uses_env_file() {
         cmd.push_str(&format!(
-            " --secret id={ENV_SECRET_ID},src={}",
-            envfile::shell_word(&report.env_path.to_string_lossy())
+            " {}",
+            buildcmd::secret_flag(ENV_SECRET_ID, &report.env_path)
         ));
     }
     for FileSecret { id, source, .. } in &report.migration.files {
         let src = context.join(source);
-        cmd.push_str(&format!(
-            " --secret id={id},src={}",
-            envfile::shell_word(&src.to_string_lossy())
-        ));
+        cmd.push_str(&format!(" {}", buildcmd::secret_flag(id, &src)));
     }
     cmd.push_str(&format!(
         " -f {} {}",
-        envfile::shell_word(&report.path.to_string_lossy()),
-        envfile::shell_word(&context.to_string_lossy())
+        buildcmd::path_word(&report.path),
+        buildcmd::path_word(context)
     ));
     cmd
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::path::Path;
@@ -111,6 +112,99 @@ fn absurd_job_counts_are_bounded() {
         assert_eq!(out.status.code(), Some(1), "{}", show(&out));
         assert!(!text(&out.stderr).contains("panicked"), "{}", show(&out));
         assert_eq!(text(&out.stdout).lines().count(), 3, "{}", show(&out));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 7. The printed build command
+
+/// The words `sh` makes of a command line.
+fn shell_words(command: &str) -> Vec<String> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("eval \"set -- $1\" && printf '%s\\0' \"$@\"")
+        .arg("sh")
+        .arg(command)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut words: Vec<String> = text(&out.stdout).split('\0').map(str::to_owned).collect();
+    assert_eq!(words.pop().as_deref(), Some(""));
+    words
+}
+
+/// Fields of a CSV record as Go's encoding/csv reads it (Python's csv
+/// module with the default dialect agrees on these inputs).
+fn csv_fields(record: &str) -> Vec<String> {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import csv, sys\n\
+             rows = list(csv.reader([sys.argv[1]]))\n\
+             assert len(rows) == 1\n\
+             sys.stdout.write('\\0'.join(rows[0]))",
+        ])
+        .arg(record)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).split('\0').map(str::to_owned).collect()
+}
+
+#[test]
+fn build_command_survives_commas_quotes_and_leading_dashes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for sub in ["a,b \"c\" 'd'", "-x"] {
+        fs::create_dir(dir.join(sub)).unwrap();
+        fs::write(
+            dir.join(sub).join("Dockerfile"),
+            format!("FROM alpine\nCOPY .netrc /root/.netrc\nRUN curl -u ci:{SECRET} https://h.example.com/a && rm /root/.netrc\n"),
+        )
+        .unwrap();
+        let dockerfile = format!("{sub}/Dockerfile");
+        let out = dfix(dir, &["--", &dockerfile]);
+        assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+        let stdout = text(&out.stdout);
+        let command = stdout
+            .split("build with:\n  ")
+            .nth(1)
+            .and_then(|rest| rest.lines().next())
+            .unwrap_or_else(|| panic!("{stdout}"));
+        let words = shell_words(command);
+        assert_eq!(
+            words[..3],
+            ["DOCKER_BUILDKIT=1", "docker", "build"],
+            "{command}"
+        );
+        let mut secrets = BTreeMap::new();
+        let mut rest = &words[3..];
+        while rest[0] == "--secret" {
+            let fields = csv_fields(&rest[1]);
+            assert_eq!(fields.len(), 2, "{command}: {fields:?}");
+            let id = fields[0].strip_prefix("id=").unwrap().to_owned();
+            let src = fields[1].strip_prefix("src=").unwrap().to_owned();
+            secrets.insert(id, src);
+            rest = &rest[2..];
+        }
+        let prefix = if sub.starts_with('-') { "./" } else { "" };
+        assert_eq!(
+            secrets,
+            BTreeMap::from([
+                ("env".to_owned(), format!("{prefix}{sub}/.env")),
+                ("netrc".to_owned(), format!("{prefix}{sub}/.netrc")),
+            ]),
+            "{command}"
+        );
+        assert_eq!(
+            rest,
+            [
+                "-f".to_owned(),
+                format!("{prefix}{dockerfile}"),
+                format!("{prefix}{sub}")
+            ],
+            "{command}"
+        );
     }
 }
 
