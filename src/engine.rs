@@ -5,12 +5,12 @@ use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::buildcmd;
 use crate::envfile::{self, ConflictPolicy, IgnoreKind, WantedEntry};
 use crate::fix;
 use crate::migrate::{self, FileSecret, Migration, ENV_SECRET_ID};
 use crate::rules::Finding;
 use crate::syntax::{self, LineIndex, Position};
+use crate::{buildcmd, fsio};
 
 /// Settings for processing one file.
 #[derive(Clone, Debug, Default)]
@@ -74,7 +74,7 @@ impl FileReport {
 /// Processes one file; the error is one line naming the file.
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
     let name = path.display();
-    let bytes = fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+    let bytes = fsio::read::dockerfile(path)?;
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     let source = parsed.source;
     let env_path_for_plan = env_path_of(path, options);
@@ -161,7 +161,7 @@ fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
 /// Keys and values of an existing `.env`, as dotenvy reads them (a file it
 /// cannot read counts as empty here; planning the merge reports it).
 fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
-    let Ok(text) = fs::read_to_string(path) else {
+    let Ok(Some(text)) = envfile::read_env_file(path) else {
         return Default::default();
     };
     dotenvy::from_read_iter(text.as_bytes()).flatten().collect()
@@ -237,11 +237,7 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {}", path.display(), io_reason(&e))),
-    }
+    fsio::read::optional_text(path)
 }
 
 /// `path` relative to `dir`, when it lies inside it.

@@ -8,6 +8,7 @@ pub mod debug;
 pub mod engine;
 pub mod envfile;
 pub mod fix;
+pub mod fsio;
 pub mod jobs;
 pub mod migrate;
 pub mod report;
@@ -454,13 +455,11 @@ fn progress_bar(total: usize, done: usize) -> Option<indicatif::ProgressBar> {
 }
 
 fn debug_parse(file: &Path) -> Outcome {
-    let parsed = std::fs::read(file)
-        .map_err(|e| format!("{}: {}", file.display(), engine::io_reason(&e)))
-        .and_then(|bytes| {
-            syntax::parse_bytes(&bytes)
-                .map(|d| debug::parse_dump(&d))
-                .map_err(|e| format!("{}: {e}", file.display()))
-        });
+    let parsed = fsio::read::dockerfile(file).and_then(|bytes| {
+        syntax::parse_bytes(&bytes)
+            .map(|d| debug::parse_dump(&d))
+            .map_err(|e| format!("{}: {e}", file.display()))
+    });
     match parsed {
         Ok(dump) => {
             let _ = std::io::stdout().lock().write_all(dump.as_bytes());

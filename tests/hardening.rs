@@ -96,6 +96,117 @@ fn dfix_bounded(dir: &Path, args: &[&str]) -> Output {
     wait_or_kill(child, Duration::from_secs(60), &args.join(" "))
 }
 
+/// The `dfix:` error lines of stderr, without the closing summary.
+fn error_lines(out: &Output) -> Vec<String> {
+    text(&out.stderr)
+        .lines()
+        .filter(|l| l.starts_with("dfix: ") && !l.contains(" files, "))
+        .map(str::to_owned)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 4, 5. Devices, FIFOs, huge files
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+}
+
+#[test]
+fn devices_and_huge_files_are_refused_and_the_rest_is_checked() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    fs::create_dir(dir.join("z")).unwrap();
+    fs::create_dir(dir.join("u")).unwrap();
+    symlink("/dev/zero", dir.join("z/Dockerfile")).unwrap();
+    symlink("/dev/urandom", dir.join("u/Dockerfile")).unwrap();
+    let big = "# a comment line that is long enough to fill space quickly\n".repeat(90_000);
+    fs::write(dir.join("big.Dockerfile"), format!("FROM alpine\n{big}")).unwrap();
+    let out = dfix_bounded(dir, &["--check", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let mut errors = error_lines(&out);
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            "dfix: ./big.Dockerfile: larger than 4 MiB, not a Dockerfile",
+            "dfix: ./u/Dockerfile: not a regular file (a character device)",
+            "dfix: ./z/Dockerfile: not a regular file (a character device)",
+        ],
+        "{}",
+        show(&out)
+    );
+    assert!(
+        text(&out.stdout).contains("./Dockerfile:2:"),
+        "{}",
+        show(&out)
+    );
+    // Named on the command line, and in the other modes.
+    for mode in ["--check", "--write", "--show-secrets"] {
+        let out = dfix_bounded(dir, &[mode, "z/Dockerfile", "Dockerfile"]);
+        assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+        assert_eq!(
+            error_lines(&out),
+            ["dfix: z/Dockerfile: not a regular file (a character device)"]
+        );
+    }
+}
+
+#[test]
+fn fifos_are_refused_without_blocking() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    mkfifo(&dir.join("fifo.Dockerfile"));
+    // Named on the command line.
+    let out = dfix_bounded(dir, &["--check", "fifo.Dockerfile", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert_eq!(
+        error_lines(&out),
+        ["dfix: fifo.Dockerfile: not a regular file (a FIFO)"]
+    );
+    assert!(text(&out.stdout).contains("Dockerfile:2:"));
+    // Reached through a link in a walked directory.
+    fs::create_dir(dir.join("sub")).unwrap();
+    symlink("../fifo.Dockerfile", dir.join("sub/Dockerfile")).unwrap();
+    let out = dfix_bounded(dir, &["--check", "sub"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert_eq!(
+        error_lines(&out),
+        ["dfix: sub/Dockerfile: not a regular file (a FIFO)"]
+    );
+    // The files dfix merges into: .dockerignore, .gitignore, .env.
+    for name in [".dockerignore", ".gitignore", ".env"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir(dir.join(".git")).unwrap();
+        seed(dir);
+        mkfifo(&dir.join(name));
+        let out = dfix_bounded(dir, &["--write", "Dockerfile"]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", show(&out));
+        let errors = error_lines(&out);
+        assert_eq!(errors.len(), 1, "{name}: {}", show(&out));
+        let shown = if name == ".env" {
+            name.to_owned()
+        } else {
+            format!("./{name}")
+        };
+        assert!(
+            errors[0].starts_with(&format!("dfix: {shown}: "))
+                && errors[0].contains("not a regular file"),
+            "{errors:?}"
+        );
+        assert!(fs::read_to_string(dir.join("Dockerfile"))
+            .unwrap()
+            .contains(SECRET));
+    }
+}
+
 // ---------------------------------------------------------------------------
 // 6. --jobs
 
@@ -206,6 +317,46 @@ fn build_command_survives_commas_quotes_and_leading_dashes() {
             "{command}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// 12. UTF-16
+
+#[test]
+fn utf16_is_named_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    let content = "FROM alpine\nRUN true\n";
+    let le: Vec<u8> = content.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = content.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    fs::write(
+        dir.join("le-bom.Dockerfile"),
+        [&[0xff, 0xfe][..], &le].concat(),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("be-bom.Dockerfile"),
+        [&[0xfe, 0xff][..], &be].concat(),
+    )
+    .unwrap();
+    fs::write(dir.join("le.Dockerfile"), &le).unwrap();
+    fs::write(dir.join("be.Dockerfile"), &be).unwrap();
+    let out = dfix(dir, &["--check", "."]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    let mut errors = error_lines(&out);
+    errors.sort();
+    let want: Vec<String> = ["be-bom", "be", "le-bom", "le"]
+        .iter()
+        .map(|n| format!("dfix: ./{n}.Dockerfile: UTF-16 is not supported (save it as UTF-8)"))
+        .collect();
+    let mut want = want;
+    want.sort();
+    assert_eq!(errors, want, "{}", show(&out));
+    // A file that merely has a NUL byte is still binary.
+    fs::write(dir.join("nul.Dockerfile"), b"FROM alpine\n\0\n").unwrap();
+    let out = dfix(dir, &["--check", "nul.Dockerfile"]);
+    assert!(text(&out.stderr).contains("binary"), "{}", show(&out));
 }
 
 // ---------------------------------------------------------------------------

@@ -337,8 +337,15 @@ pub fn is_in_git_repo(dir: &Path) -> bool {
         let dot_git = ancestor.join(".git");
         match std::fs::metadata(&dot_git) {
             Ok(meta) if meta.is_dir() => true,
-            Ok(meta) if meta.is_file() => std::fs::read(&dot_git)
-                .map(|bytes| bytes.starts_with(b"gitdir:"))
+            // Only the start is read, of a regular file only (never a FIFO
+            // or a device a link points at).
+            Ok(meta) if meta.is_file() => crate::fsio::read::open_regular(&dot_git, true)
+                .ok()
+                .and_then(|(file, _)| {
+                    let mut head = [0u8; 7];
+                    std::io::Read::read_exact(&mut std::io::Read::take(file, 7), &mut head).ok()?;
+                    Some(&head == b"gitdir:")
+                })
                 .unwrap_or(false),
             _ => false,
         }

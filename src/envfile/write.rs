@@ -9,6 +9,10 @@
 //!   Users with a linked `.env` point dfix at the real file. Should the path
 //!   turn into a link between the check and the write, the final rename
 //!   replaces the link itself, never its target.
+//! * **Nothing but a regular file is read**: the file is opened with
+//!   `O_NOFOLLOW | O_NONBLOCK` and checked again on the open descriptor, so
+//!   a link or a FIFO swapped in after the check neither is followed nor
+//!   blocks; it is read up to [`crate::fsio::read::MAX_FILE_SIZE`].
 //! * **Atomic replace**: the text goes to a temporary file in the same
 //!   directory, which is flushed to disk and then renamed over the path, so
 //!   readers see the old or the new file, never half of one.
@@ -30,6 +34,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::error::EnvFileError;
+use crate::fsio::read::{self as safe_read, ReadError};
 
 /// What [`write_env_file`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,20 +76,46 @@ pub fn read_env_file(path: &Path) -> Result<Option<String>, EnvFileError> {
     let Some(checked) = inspect(path)? else {
         return Ok(None);
     };
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(EnvFileError::io(path, "cannot read", err)),
+    let (file, opened) = match safe_read::open_regular(path, false) {
+        Ok(opened) => opened,
+        Err(ReadError::Io(err)) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        // The path became a link between the check and the open.
+        Err(ReadError::Io(err)) if err.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(EnvFileError::Symlink {
+                path: path.to_owned(),
+            })
+        }
+        Err(ReadError::Io(err)) => return Err(EnvFileError::io(path, "cannot read", err)),
+        Err(ReadError::Symlink) => {
+            return Err(EnvFileError::Symlink {
+                path: path.to_owned(),
+            })
+        }
+        Err(_) => {
+            return Err(EnvFileError::NotRegularFile {
+                path: path.to_owned(),
+            })
+        }
     };
-    // The path could have become a link between the check and the open.
-    if !same_file(&checked, &file) {
+    if !same_file(&checked, &opened) {
         return Err(EnvFileError::Symlink {
             path: path.to_owned(),
         });
     }
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut file, &mut bytes)
-        .map_err(|err| EnvFileError::io(path, "cannot read", err))?;
+    let bytes = match safe_read::read_capped(file, opened.len(), false) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(err)) => return Err(EnvFileError::io(path, "cannot read", err)),
+        Err(ReadError::Utf16) => {
+            return Err(EnvFileError::NotUtf8 {
+                path: path.to_owned(),
+            })
+        }
+        Err(_) => {
+            return Err(EnvFileError::TooLarge {
+                path: path.to_owned(),
+            })
+        }
+    };
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| EnvFileError::NotUtf8 {
@@ -140,18 +171,10 @@ pub fn write_env_file(path: &Path, text: &str) -> Result<WriteOutcome, EnvFileEr
     Ok(outcome)
 }
 
-/// Whether the opened `file` is the one `checked` describes.
-#[cfg(unix)]
-fn same_file(checked: &fs::Metadata, file: &fs::File) -> bool {
+/// Whether the opened file (`opened`) is the one `checked` describes.
+fn same_file(checked: &fs::Metadata, opened: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    file.metadata()
-        .map(|now| (now.dev(), now.ino()) == (checked.dev(), checked.ino()))
-        .unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn same_file(_checked: &fs::Metadata, file: &fs::File) -> bool {
-    file.metadata().map(|now| now.is_file()).unwrap_or(false)
+    (opened.dev(), opened.ino()) == (checked.dev(), checked.ino())
 }
 
 /// The directory that holds `path` (`.` for a bare file name).
@@ -247,6 +270,19 @@ mod tests {
         let out = write_env_file(&path, "A=1\n").unwrap();
         assert!(!out.readable_by_others);
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn fifos_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_env_file(&path),
+            Err(EnvFileError::NotRegularFile { .. })
+        ));
     }
 
     #[test]
