@@ -59,6 +59,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// With --write: also replace read-only files (keeping their mode), and
+    /// rewrite a Dockerfile that has several hard links in place, so that
+    /// every name gets the rewrite (without it, such files are refused).
+    #[arg(long)]
+    pub force: bool,
+
     /// Follow symbolic links to directories (a link loop is reported as an error).
     #[arg(long, short = 'L')]
     pub follow: bool,

@@ -1,8 +1,6 @@
 //! One Dockerfile, end to end: read → parse → plan → apply → re-parse and
 //! re-check → `.env` and ignore-file plans → (with `--write`) atomic writes.
 
-use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::envfile::{self, ConflictPolicy, IgnoreKind, WantedEntry};
@@ -21,6 +19,8 @@ pub struct FileOptions {
     pub env_file: Option<PathBuf>,
     /// `--context`: the build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
+    /// `--force`: replace read-only files, rewrite hard-linked ones in place.
+    pub force: bool,
 }
 
 /// A finding with its position.
@@ -48,6 +48,8 @@ pub struct FileReport {
     pub build_command: Option<String>,
     /// The changes were written.
     pub written: bool,
+    /// What the user should know about the write (a `.env` made private).
+    pub notices: Vec<String>,
 }
 
 impl FileReport {
@@ -137,6 +139,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         ignore_updates: Vec::new(),
         build_command: None,
         written: false,
+        notices: Vec::new(),
     };
     if !report.changes() {
         return Ok(report);
@@ -145,7 +148,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     plan_ignores(&mut report, &context)?;
     report.build_command = Some(build_command(&report, &context));
     if options.write {
-        write(&mut report)?;
+        write(&mut report, options.force)?;
     }
     Ok(report)
 }
@@ -209,7 +212,8 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let dockerignore = context.join(".dockerignore");
     let existing = read_optional(&dockerignore)?;
-    if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Docker, existing.as_deref(), &refs)
+    if let Some(text) =
+        envfile::plan_ignore_update_with_temp(IgnoreKind::Docker, existing.as_deref(), &refs)
     {
         report.ignore_updates.push((dockerignore, text));
     }
@@ -226,9 +230,11 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
         if let Some(name) = name {
-            if let Some(text) =
-                envfile::plan_ignore_update(IgnoreKind::Git, existing.as_deref(), &[&name])
-            {
+            if let Some(text) = envfile::plan_ignore_update_with_temp(
+                IgnoreKind::Git,
+                existing.as_deref(),
+                &[&name],
+            ) {
                 report.ignore_updates.push((gitignore, text));
             }
         }
@@ -273,48 +279,18 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     cmd
 }
 
-fn write(report: &mut FileReport) -> Result<(), String> {
-    if let Some(text) = &report.env_text {
-        envfile::write_env_file(&report.env_path, text).map_err(|e| e.to_string())?;
-    }
-    for (path, text) in &report.ignore_updates {
-        write_atomic(path, text.as_bytes())?;
-    }
-    write_atomic(&report.path, report.rewritten.as_bytes())?;
+fn write(report: &mut FileReport, force: bool) -> Result<(), String> {
+    report.notices = fsio::commit(&fsio::Commit {
+        env: report
+            .env_text
+            .as_deref()
+            .map(|t| (report.env_path.as_path(), t)),
+        ignores: &report.ignore_updates,
+        dockerfile: &report.path,
+        text: &report.rewritten,
+        force,
+    })?;
     report.written = true;
-    Ok(())
-}
-
-/// Writes through a temporary file in the same directory and a rename,
-/// keeping the permissions of an existing file. A symbolic link is kept: the
-/// file it points at is the one replaced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path.display();
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let resolved;
-    let path = if is_link {
-        resolved = fs::canonicalize(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
-        resolved.as_path()
-    } else {
-        path
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".dfix-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("{name}: cannot write next to it: {}", io_reason(&e)))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{name}: cannot write: {}", io_reason(&e)))?;
-    if let Some(p) = permissions {
-        fs::set_permissions(tmp.path(), p).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| format!("{name}: cannot replace: {}", io_reason(&e.error)))?;
     Ok(())
 }
 

@@ -106,6 +106,7 @@ impl Config {
                 write: mode == Mode::Write,
                 env_file: cli.env_file.clone(),
                 context: cli.context.clone(),
+                force: cli.force,
             },
             show_secrets: cli.show_secrets,
             color,

@@ -6,6 +6,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -36,6 +37,19 @@ fn show(out: &Output) -> String {
         text(&out.stdout),
         text(&out.stderr)
     )
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
 }
 
 fn seed_with(dir: &Path, name: &str, host: &str, secret: &str) {
@@ -103,6 +117,66 @@ fn error_lines(out: &Output) -> Vec<String> {
         .filter(|l| l.starts_with("dfix: ") && !l.contains(" files, "))
         .map(str::to_owned)
         .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 3. Modes
+
+/// Runs dfix under `umask`.
+fn dfix_umask(dir: &Path, umask: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_readable_env_is_tightened_with_a_notice_and_new_ignore_files_are_0644() {
+    for (before, notice) in [(0o644, true), (0o666, true), (0o640, true), (0o600, false)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::create_dir(dir.join(".git")).unwrap();
+        seed(dir);
+        fs::write(dir.join(".env"), "OTHER=1\n").unwrap();
+        set_mode(&dir.join(".env"), before);
+        let out = dfix_umask(dir, "022", &["--write", "Dockerfile"]);
+        assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+        assert_eq!(mode(&dir.join(".env")), 0o600, "{before:o}");
+        let stdout = text(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("now 0600")).collect();
+        if notice {
+            assert_eq!(
+                lines,
+                [format!(".env: was readable by others (mode {before:04o}), now 0600").as_str()],
+                "{stdout}"
+            );
+        } else {
+            assert!(lines.is_empty(), "{stdout}");
+        }
+        assert!(fs::read_to_string(dir.join(".env"))
+            .unwrap()
+            .starts_with("OTHER=1\n"));
+        for ignore in [".dockerignore", ".gitignore"] {
+            assert_eq!(mode(&dir.join(ignore)), 0o644, "{ignore}");
+        }
+    }
+    // A tighter umask gives tighter new files; an existing ignore file keeps
+    // its mode.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join(".git")).unwrap();
+    seed(dir);
+    fs::write(dir.join(".gitignore"), "target\n").unwrap();
+    set_mode(&dir.join(".gitignore"), 0o664);
+    let out = dfix_umask(dir, "077", &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(mode(&dir.join(".dockerignore")), 0o600);
+    assert_eq!(mode(&dir.join(".gitignore")), 0o664);
+    assert_eq!(mode(&dir.join(".env")), 0o600);
 }
 
 // ---------------------------------------------------------------------------
@@ -320,6 +394,155 @@ fn build_command_survives_commas_quotes_and_leading_dashes() {
 }
 
 // ---------------------------------------------------------------------------
+// 9, 10, 11. Read-only files, hard links, owners
+
+#[test]
+fn read_only_files_are_refused_unless_forced() {
+    for (name, read_only) in [
+        ("Dockerfile", 0o444),
+        (".env", 0o444),
+        ("Dockerfile", 0o400),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        seed(dir);
+        if name == ".env" {
+            fs::write(dir.join(".env"), "OTHER=1\n").unwrap();
+        }
+        set_mode(&dir.join(name), read_only);
+        let before_df = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+        let out = dfix(dir, &["--write", "Dockerfile"]);
+        assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+        assert_eq!(
+            error_lines(&out),
+            [format!(
+                "dfix: {name}: read-only (mode {read_only:04o}); not replaced (--force replaces it)"
+            )],
+            "{}",
+            show(&out)
+        );
+        // Nothing at all was written.
+        assert_eq!(
+            fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+            before_df
+        );
+        assert!(!dir.join(".dockerignore").exists());
+        if name == ".env" {
+            assert_eq!(fs::read_to_string(dir.join(".env")).unwrap(), "OTHER=1\n");
+        } else {
+            assert!(!dir.join(".env").exists());
+        }
+        // --force replaces it and keeps it read-only.
+        let out = dfix(dir, &["--write", "--force", "Dockerfile"]);
+        assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+        assert!(!fs::read_to_string(dir.join("Dockerfile"))
+            .unwrap()
+            .contains(SECRET));
+        assert_eq!(mode(&dir.join(name)) & 0o222, 0, "{name} became writable");
+    }
+    let help = text(&Command::new(bin()).arg("--help").output().unwrap().stdout);
+    assert!(help.contains("--force"), "{help}");
+}
+
+#[test]
+fn read_only_files_are_refused_for_an_unprivileged_user_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    set_mode(dir, 0o777);
+    seed(dir);
+    set_mode(&dir.join("Dockerfile"), 0o444);
+    let out = if is_root() {
+        let copy = dir.join("dfix-bin");
+        fs::copy(bin(), &copy).unwrap();
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(&copy)
+            .args(["--write", "Dockerfile"])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    } else {
+        dfix(dir, &["--write", "Dockerfile"])
+    };
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert!(
+        error_lines(&out)[0].starts_with("dfix: Dockerfile: read-only (mode 0444)"),
+        "{}",
+        show(&out)
+    );
+    assert!(fs::read_to_string(dir.join("Dockerfile"))
+        .unwrap()
+        .contains(SECRET));
+}
+
+#[test]
+fn hard_linked_dockerfiles_are_refused_or_rewritten_under_every_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    fs::create_dir(dir.join("other")).unwrap();
+    fs::hard_link(dir.join("Dockerfile"), dir.join("other/Dockerfile.copy")).unwrap();
+    let original = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    let out = dfix(dir, &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    assert_eq!(
+        error_lines(&out),
+        ["dfix: Dockerfile: has 2 hard links, and replacing it would leave the secret under the other names; not replaced (--force rewrites it in place, under every name)"],
+        "{}",
+        show(&out)
+    );
+    for name in ["Dockerfile", "other/Dockerfile.copy"] {
+        assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), original);
+    }
+    assert!(!dir.join(".env").exists());
+
+    let inode = fs::metadata(dir.join("Dockerfile")).unwrap().ino();
+    let out = dfix(dir, &["--write", "--force", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let rewritten = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    assert!(!rewritten.contains(SECRET) && rewritten.contains("--mount=type=secret"));
+    assert_eq!(
+        fs::read_to_string(dir.join("other/Dockerfile.copy")).unwrap(),
+        rewritten
+    );
+    assert_eq!(fs::metadata(dir.join("Dockerfile")).unwrap().ino(), inode);
+    assert_eq!(fs::metadata(dir.join("Dockerfile")).unwrap().nlink(), 2);
+    assert_eq!(temp_files(dir), Vec::<String>::new());
+}
+
+#[test]
+fn owners_of_replaced_files_are_kept() {
+    if !support::prerequisite(is_root(), "root (to own files as nobody)") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join(".git")).unwrap();
+    seed(dir);
+    fs::write(dir.join(".env"), "OTHER=1\n").unwrap();
+    fs::write(dir.join(".dockerignore"), "target\n").unwrap();
+    fs::write(dir.join(".gitignore"), "target\n").unwrap();
+    let names = ["Dockerfile", ".env", ".dockerignore", ".gitignore"];
+    for name in names {
+        std::os::unix::fs::chown(dir.join(name), Some(65534), Some(65534)).unwrap();
+    }
+    set_mode(&dir.join("Dockerfile"), 0o664);
+    let out = dfix(dir, &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    for name in names {
+        let meta = fs::metadata(dir.join(name)).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{name}");
+    }
+    assert_eq!(mode(&dir.join("Dockerfile")), 0o664);
+    assert!(!fs::read_to_string(dir.join("Dockerfile"))
+        .unwrap()
+        .contains(SECRET));
+    assert!(fs::read_to_string(dir.join(".gitignore"))
+        .unwrap()
+        .contains(".env"));
+}
+
+// ---------------------------------------------------------------------------
 // 12. UTF-16
 
 #[test]
@@ -385,4 +608,13 @@ fn the_walk_skips_files_that_are_not_dockerfiles() {
     let out = dfix(dir, &["--check", "Dockerfile.dockerignore"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(text(&out.stderr).contains("Dockerfile.dockerignore"));
+}
+
+/// Names in `dir` that look like dfix's temporary files, old or new.
+fn temp_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".dfix"))
+        .collect()
 }

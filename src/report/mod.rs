@@ -179,6 +179,10 @@ pub fn file_text(r: &FileReport, mode: crate::Mode, style: OutputStyle) -> Strin
         crate::Mode::DryRun if r.changes() => text.push_str(&diff(r, style)),
         crate::Mode::Write if r.written => {
             text.push_str(&format!("{}: rewritten\n", r.path.display()));
+            for notice in &r.notices {
+                text.push_str(notice);
+                text.push('\n');
+            }
         }
         _ => {}
     }
