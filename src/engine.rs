@@ -76,6 +76,7 @@ impl FileReport {
 /// Processes one file; the error is one line naming the file.
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
     let name = path.display();
+    let _locks = fsio::lock::for_options(path, options)?;
     let bytes = fsio::read::dockerfile(path)?;
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     let source = parsed.source;

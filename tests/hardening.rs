@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "s3cr3t-Value-42";
@@ -117,6 +117,254 @@ fn error_lines(out: &Output) -> Vec<String> {
         .filter(|l| l.starts_with("dfix: ") && !l.contains(" files, "))
         .map(str::to_owned)
         .collect()
+}
+
+/// `${NAME}` references in a rewritten Dockerfile.
+fn references(dockerfile: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = dockerfile;
+    while let Some(at) = rest.find("${") {
+        rest = &rest[at + 2..];
+        let end = rest.find('}').unwrap();
+        names.push(rest[..end].to_owned());
+        rest = &rest[end..];
+    }
+    names
+}
+
+/// The values `sh` gets for `names` after sourcing `env`.
+fn sourced(env: &Path, names: &[String]) -> Vec<String> {
+    let mut script = format!(". '{}' || exit 9", env.display());
+    for n in names {
+        script.push_str(&format!("; printf '%s\\n' \"${{{n}-<unset>}}\""));
+    }
+    let out = Command::new("sh").arg("-c").arg(script).output().unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{} does not source cleanly: {}",
+        env.display(),
+        text(&out.stderr)
+    );
+    text(&out.stdout).lines().map(str::to_owned).collect()
+}
+
+// ---------------------------------------------------------------------------
+// 1. Concurrent processes sharing a .env
+
+#[test]
+fn parallel_processes_sharing_an_env_lose_no_secret() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    // Per directory: two hosts, and a third file with the first host's name
+    // but another password (it must get a fresh name, not overwrite).
+    let files = [
+        ("a.Dockerfile", "one"),
+        ("b.Dockerfile", "two"),
+        ("c.Dockerfile", "one"),
+    ];
+    let dirs = 16;
+    let mut expected: Vec<(PathBuf, String)> = Vec::new();
+    for d in 0..dirs {
+        let dir = root.join(format!("d{d:02}"));
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join(".env"), "# mine\nKEEP=1\n").unwrap();
+        for (f, (name, host)) in files.iter().enumerate() {
+            let secret = format!("S3cr3t-{d}-{f}-Value");
+            seed_with(&dir, name, host, &secret);
+            expected.push((dir.join(name), secret));
+        }
+    }
+    let children: Vec<(PathBuf, Child)> = expected
+        .iter()
+        .map(|(path, _)| {
+            let child = Command::new(bin())
+                .arg("--write")
+                .arg(path.strip_prefix(root).unwrap())
+                .current_dir(root)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            (path.clone(), child)
+        })
+        .collect();
+    for (path, child) in children {
+        let out = wait_or_kill(child, Duration::from_secs(120), "parallel --write");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            path.display(),
+            show(&out)
+        );
+    }
+    let mut lost = Vec::new();
+    for (path, secret) in &expected {
+        let rewritten = fs::read_to_string(path).unwrap();
+        assert!(!rewritten.contains(secret.as_str()), "{}", path.display());
+        let names = references(&rewritten);
+        assert_eq!(names.len(), 1, "{rewritten}");
+        let env = path.parent().unwrap().join(".env");
+        let values = sourced(&env, &names);
+        if values != [secret.clone()] {
+            lost.push(format!("{} ({})", path.display(), names[0]));
+        }
+        let env_text = fs::read_to_string(&env).unwrap();
+        assert!(env_text.starts_with("# mine\nKEEP=1\n"), "{env_text}");
+    }
+    assert!(
+        lost.is_empty(),
+        "{} of {} secrets lost: {lost:?}",
+        lost.len(),
+        expected.len()
+    );
+}
+
+// ---------------------------------------------------------------------------
+// 2. Temporary files: signals, stale files, names covered by ignore entries
+
+/// Names in `dir` that look like dfix's temporary files, old or new.
+fn temp_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".dfix"))
+        .collect()
+}
+
+fn signal_during_write(signal: i32) {
+    use std::os::unix::process::ExitStatusExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    let original = fs::read_to_string(dir.join("Dockerfile")).unwrap();
+    let mut child = Command::new(bin())
+        .args(["--write", "Dockerfile"])
+        .current_dir(dir)
+        .env("DFIX_TEST_PAUSE_BEFORE_RENAME", "60000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until a temporary file holding the secret is there.
+    let started = Instant::now();
+    let temp = loop {
+        if let Some(name) = temp_files(dir).into_iter().next() {
+            break dir.join(name);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("dfix ended ({status:?}) without pausing before a rename");
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "no temp file");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    // Private from the start.
+    assert_eq!(mode(&temp), 0o600, "{}", temp.display());
+    // SAFETY: kill with a valid pid and signal number.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+    let started = Instant::now();
+    let status: ExitStatus = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("dfix did not stop on signal {signal}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert_eq!(status.signal(), Some(signal), "{status:?}");
+    assert_eq!(temp_files(dir), Vec::<String>::new(), "left behind");
+    assert_eq!(
+        fs::read_to_string(dir.join("Dockerfile")).unwrap(),
+        original
+    );
+}
+
+#[test]
+fn sigterm_during_a_write_leaves_no_temp_file() {
+    signal_during_write(libc::SIGTERM);
+}
+
+#[test]
+fn sigint_during_a_write_leaves_no_temp_file() {
+    signal_during_write(libc::SIGINT);
+}
+
+#[test]
+fn stale_temp_files_are_removed_by_the_next_write_and_ignored_meanwhile() {
+    use dfix::envfile::{is_ignored, IgnoreKind};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join(".git")).unwrap();
+    seed(dir);
+    let stale = [".dfix-tmp-Ab3dEf9hJk2m", ".dfix-env-x7Yz9Q.tmp"];
+    let users = [
+        ".dfix-tmp-notes.txt",
+        ".dfix-tmp-short",
+        "dfix-tmp-Ab3dEf9hJk2m",
+        ".dfix-config",
+        ".dfix-env-notes.tmp",
+    ];
+    for name in stale.iter().chain(&users) {
+        fs::write(dir.join(name), "export OLD='secret'\n").unwrap();
+    }
+    let out = dfix(dir, &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    for name in stale {
+        assert!(!dir.join(name).exists(), "{name} was not removed");
+    }
+    for name in users {
+        assert!(dir.join(name).exists(), "{name} is not dfix's, yet removed");
+    }
+    // A rerun with nothing left to change still sweeps.
+    fs::write(dir.join(stale[0]), "x").unwrap();
+    let out = dfix(dir, &["--write", "Dockerfile"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(!dir.join(stale[0]).exists());
+
+    // What dfix wrote into .gitignore and .dockerignore also covers the
+    // names of its temporary files, in the directory of the .env.
+    let gitignore = fs::read_to_string(dir.join(".gitignore")).unwrap();
+    let dockerignore = fs::read_to_string(dir.join(".dockerignore")).unwrap();
+    for name in [
+        ".env",
+        ".dfix-tmp-Ab3dEf9hJk2m",
+        ".dfix-tmp-Ab3dEf9hJk2m.bak",
+    ] {
+        assert!(
+            is_ignored(IgnoreKind::Git, &gitignore, name),
+            "{name}: {gitignore}"
+        );
+        assert!(
+            is_ignored(IgnoreKind::Docker, &dockerignore, name),
+            "{name}: {dockerignore}"
+        );
+    }
+    // .env in a subdirectory of the build context.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("app/secrets")).unwrap();
+    seed(&dir.join("app"));
+    let out = dfix(
+        dir,
+        &[
+            "--write",
+            "--env-file",
+            "app/secrets/.env",
+            "--context",
+            "app",
+            "app/Dockerfile",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let dockerignore = fs::read_to_string(dir.join("app/.dockerignore")).unwrap();
+    for name in ["secrets/.env", "secrets/.dfix-tmp-Ab3dEf9hJk2m"] {
+        assert!(
+            is_ignored(IgnoreKind::Docker, &dockerignore, name),
+            "{name}: {dockerignore}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -608,13 +856,4 @@ fn the_walk_skips_files_that_are_not_dockerfiles() {
     let out = dfix(dir, &["--check", "Dockerfile.dockerignore"]);
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(text(&out.stderr).contains("Dockerfile.dockerignore"));
-}
-
-/// Names in `dir` that look like dfix's temporary files, old or new.
-fn temp_files(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".dfix"))
-        .collect()
 }
