@@ -292,6 +292,43 @@ fn sigint_during_a_write_leaves_no_temp_file() {
 }
 
 #[test]
+fn a_signal_ignored_by_the_parent_stays_ignored() {
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    seed(dir);
+    let mut command = Command::new(bin());
+    command
+        .args(["--write", "Dockerfile"])
+        .current_dir(dir)
+        .env("DFIX_TEST_PAUSE_BEFORE_RENAME", "300")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // As `nohup` does.
+    // SAFETY: signal() is async-signal-safe; nothing else runs in the child.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let child = command.spawn().unwrap();
+    let started = Instant::now();
+    while temp_files(dir).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no temp file");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: kill with a valid pid and signal number.
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    let out = wait_or_kill(child, Duration::from_secs(60), "--write under nohup");
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert!(!fs::read_to_string(dir.join("Dockerfile"))
+        .unwrap()
+        .contains(SECRET));
+    assert_eq!(temp_files(dir), Vec::<String>::new());
+}
+
+#[test]
 fn stale_temp_files_are_removed_by_the_next_write_and_ignored_meanwhile() {
     use dfix::envfile::{is_ignored, IgnoreKind};
     let tmp = tempfile::tempdir().unwrap();

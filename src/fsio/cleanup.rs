@@ -8,7 +8,8 @@
 //! holds it), removes them, and ends the process with the signal's default
 //! action, so that the parent sees "killed by SIGINT" as usual. It is
 //! installed when the first temporary file is created, so read-only runs
-//! never start it.
+//! never start it. A signal that was ignored when dfix started (`nohup`)
+//! stays ignored.
 
 use std::collections::HashSet;
 use std::fs;
@@ -30,7 +31,12 @@ pub fn install() {
         let spawned = std::thread::Builder::new()
             .name("dfix-signals".into())
             .spawn(move || {
-                let signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]);
+                // A signal the parent set to be ignored stays ignored
+                // (`nohup`, background jobs of a non-interactive shell).
+                let wanted = [SIGINT, SIGTERM, SIGHUP]
+                    .into_iter()
+                    .filter(|&s| !ignored(s));
+                let signals = signal_hook::iterator::Signals::new(wanted);
                 let _ = ready.send(());
                 let Ok(mut signals) = signals else {
                     return;
@@ -50,6 +56,17 @@ pub fn install() {
             let _ = wait.recv();
         }
     });
+}
+
+/// Whether `signal` is set to be ignored (inherited across `exec`).
+fn ignored(signal: i32) -> bool {
+    // SAFETY: a zeroed sigaction is a valid out-parameter; with a null new
+    // action, sigaction only reads the current one.
+    unsafe {
+        let mut current: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, std::ptr::null(), &mut current) == 0
+            && current.sa_sigaction == libc::SIG_IGN
+    }
 }
 
 /// Directories already swept by this process, by (device, inode).
