@@ -60,6 +60,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// With --write: also replace read-only files (keeping their mode), and
+    /// rewrite a Dockerfile that has several hard links in place, so that
+    /// every name gets the rewrite (without it, such files are refused).
+    #[arg(long)]
+    pub force: bool,
+
     /// Follow symbolic links to directories (a link loop is reported as an error).
     #[arg(long, short = 'L')]
     pub follow: bool,
@@ -195,6 +201,7 @@ impl Config {
             file: crate::engine::FileOptions {
                 write: mode == Mode::Write,
                 check: mode == Mode::Check,
+                force: cli.force,
                 env_file: cli.env_file.clone(),
                 context: cli.context.clone(),
             },

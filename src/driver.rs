@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::{self, Config, Mode, Outcome};
-use crate::{debug, engine, output, syntax, walk};
+use crate::{debug, engine, fsio, jobs, output, syntax, walk};
 
 /// Runs the command line.
 pub fn run(cli: cli::Cli) -> Outcome {
@@ -120,16 +120,6 @@ pub fn run_config(config: &Config) -> Outcome {
             return run.outcome;
         }
     } else {
-        let pool = match rayon::ThreadPoolBuilder::new()
-            .num_threads(config.jobs.unwrap_or(0))
-            .build()
-        {
-            Ok(pool) => pool,
-            Err(e) => {
-                eprintln!("dfix: cannot start worker threads: {e}");
-                return Outcome::Error;
-            }
-        };
         let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
         let stopped = std::thread::scope(|scope| {
             scope.spawn(move || {
@@ -137,6 +127,8 @@ pub fn run_config(config: &Config) -> Outcome {
                     sender.send(found).is_ok()
                 });
             });
+            // Started with the first batch, when the number of files is known.
+            let mut pool: Option<Option<rayon::ThreadPool>> = None;
             // Owned here, so that returning early drops it and ends the walk
             // before the scope waits for the walking thread.
             let receiver = receiver;
@@ -154,7 +146,20 @@ pub fn run_config(config: &Config) -> Outcome {
                     }
                 }
                 run.discovered(batch.len());
-                if run.batch(&batch, Some(&pool)).is_err() {
+                if pool.is_none() {
+                    match jobs::pool(config.jobs, batch.len()) {
+                        Ok(p) => pool = Some(p),
+                        Err(e) => {
+                            eprintln!("dfix: {e}");
+                            run.outcome = Outcome::Error;
+                            return true;
+                        }
+                    }
+                }
+                if run
+                    .batch(&batch, pool.as_ref().and_then(Option::as_ref))
+                    .is_err()
+                {
                     // Dropping the receiver stops the walk.
                     return true;
                 }
@@ -351,13 +356,11 @@ fn progress_bar(total: usize, done: usize) -> Option<indicatif::ProgressBar> {
 }
 
 fn debug_parse(file: &Path) -> Outcome {
-    let parsed = std::fs::read(file)
-        .map_err(|e| format!("{}: {}", file.display(), engine::io_reason(&e)))
-        .and_then(|bytes| {
-            syntax::parse_bytes(&bytes)
-                .map(|d| debug::parse_dump(&d))
-                .map_err(|e| format!("{}: {e}", file.display()))
-        });
+    let parsed = fsio::read::dockerfile(file).and_then(|bytes| {
+        syntax::parse_bytes(&bytes)
+            .map(|d| debug::parse_dump(&d))
+            .map_err(|e| format!("{}: {e}", file.display()))
+    });
     match parsed {
         Ok(dump) => {
             let _ = std::io::stdout().lock().write_all(dump.as_bytes());

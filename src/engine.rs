@@ -1,8 +1,6 @@
 //! One Dockerfile, end to end: read → parse → plan → apply → re-parse and
 //! re-check → `.env` and ignore-file plans → (with `--write`) atomic writes.
 
-use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::combine::ENV_SECRET_ID;
@@ -10,6 +8,7 @@ use crate::envfile::{self, IgnoreKind, WantedEntry};
 use crate::rules::{FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
+use crate::{buildcmd, fsio};
 
 /// Settings for processing one file.
 #[derive(Clone, Debug, Default)]
@@ -22,6 +21,8 @@ pub struct FileOptions {
     pub env_file: Option<PathBuf>,
     /// `--context`: the build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
+    /// `--force`: replace read-only files, rewrite hard-linked ones in place.
+    pub force: bool,
 }
 
 /// A finding with its position.
@@ -57,6 +58,8 @@ pub struct FileReport {
     /// Lines of the existing `.env` that sh may read differently from
     /// dotenvy: one line each.
     pub env_warnings: Vec<String>,
+    /// What the user should know about the write (a `.env` made private).
+    pub notices: Vec<String>,
 }
 
 impl FileReport {
@@ -96,7 +99,8 @@ impl FileReport {
 /// Processes one file; the error is one line naming the file.
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
     let name = path.display();
-    let bytes = fs::read(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
+    let _locks = fsio::lock::for_options(path, options)?;
+    let bytes = fsio::read::dockerfile(path)?;
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     // An existing .env shapes names (its keys are not taken for other
     // values); --check plans no .env, so it never reads one.
@@ -145,6 +149,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         written: false,
         problems: Vec::new(),
         env_warnings: Vec::new(),
+        notices: Vec::new(),
     };
     if !report.changes() {
         return Ok(report);
@@ -161,7 +166,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         return Ok(report);
     }
     if options.write {
-        if let Err(problem) = write(&mut report) {
+        if let Err(problem) = write(&mut report, options.force) {
             report.problems.push(problem);
         }
     }
@@ -179,10 +184,7 @@ fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
 /// Keys and values of an existing `.env`, as dotenvy reads them (a file it
 /// cannot read counts as empty here; planning the merge reports it).
 fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
-    if !path.is_file() {
-        return Default::default();
-    }
-    let Ok(text) = fs::read_to_string(path) else {
+    let Ok(Some(text)) = envfile::read_env_file(path) else {
         return Default::default();
     };
     dotenvy::from_read_iter(text.as_bytes()).flatten().collect()
@@ -238,7 +240,8 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let dockerignore = context.join(".dockerignore");
     let existing = read_optional(&dockerignore)?;
-    if let Some(text) = envfile::plan_ignore_update(IgnoreKind::Docker, existing.as_deref(), &refs)
+    if let Some(text) =
+        envfile::plan_ignore_update_with_temp(IgnoreKind::Docker, existing.as_deref(), &refs)
     {
         report.ignore_updates.push((dockerignore, text));
     }
@@ -255,9 +258,11 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
         if let Some(name) = name {
-            if let Some(text) =
-                envfile::plan_ignore_update(IgnoreKind::Git, existing.as_deref(), &[&name])
-            {
+            if let Some(text) = envfile::plan_ignore_update_with_temp(
+                IgnoreKind::Git,
+                existing.as_deref(),
+                &[&name],
+            ) {
                 report.ignore_updates.push((gitignore, text));
             }
         }
@@ -266,11 +271,7 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
 }
 
 fn read_optional(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {}", path.display(), io_reason(&e))),
-    }
+    fsio::read::optional_text(path)
 }
 
 /// `path` relative to `dir`, when it lies inside it.
@@ -290,67 +291,34 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     let mut cmd = String::from("DOCKER_BUILDKIT=1 docker build");
     if report.analysis.uses_env_file() {
         cmd.push_str(&format!(
-            " --secret id={ENV_SECRET_ID},src={}",
-            envfile::shell_word(&report.env_path.to_string_lossy())
+            " {}",
+            buildcmd::secret_flag(ENV_SECRET_ID, &report.env_path)
         ));
     }
     for FileSecret { id, source, .. } in &report.analysis.files {
         let src = context.join(source);
-        cmd.push_str(&format!(
-            " --secret id={id},src={}",
-            envfile::shell_word(&src.to_string_lossy())
-        ));
+        cmd.push_str(&format!(" {}", buildcmd::secret_flag(id, &src)));
     }
     cmd.push_str(&format!(
         " -f {} {}",
-        envfile::shell_word(&report.path.to_string_lossy()),
-        envfile::shell_word(&context.to_string_lossy())
+        buildcmd::path_word(&report.path),
+        buildcmd::path_word(context)
     ));
     cmd
 }
 
-fn write(report: &mut FileReport) -> Result<(), String> {
-    if let Some(text) = &report.env_text {
-        envfile::write_env_file(&report.env_path, text).map_err(|e| e.to_string())?;
-    }
-    for (path, text) in &report.ignore_updates {
-        write_atomic(path, text.as_bytes())?;
-    }
-    write_atomic(&report.path, report.rewritten.as_bytes())?;
+fn write(report: &mut FileReport, force: bool) -> Result<(), String> {
+    report.notices = fsio::commit(&fsio::Commit {
+        env: report
+            .env_text
+            .as_deref()
+            .map(|t| (report.env_path.as_path(), t)),
+        ignores: &report.ignore_updates,
+        dockerfile: &report.path,
+        text: &report.rewritten,
+        force,
+    })?;
     report.written = true;
-    Ok(())
-}
-
-/// Writes through a temporary file in the same directory and a rename,
-/// keeping the permissions of an existing file. A symbolic link is kept: the
-/// file it points at is the one replaced.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path.display();
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    let resolved;
-    let path = if is_link {
-        resolved = fs::canonicalize(path).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
-        resolved.as_path()
-    } else {
-        path
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".dfix-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("{name}: cannot write next to it: {}", io_reason(&e)))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| format!("{name}: cannot write: {}", io_reason(&e)))?;
-    if let Some(p) = permissions {
-        fs::set_permissions(tmp.path(), p).map_err(|e| format!("{name}: {}", io_reason(&e)))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| format!("{name}: cannot replace: {}", io_reason(&e.error)))?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! findings and fix out. [`driver`] runs it over files and trees for the
 //! command line (`src/main.rs`).
 
+pub mod buildcmd;
 pub mod cli;
 pub mod combine;
 pub mod debug;
@@ -12,6 +13,8 @@ pub mod engine;
 pub mod envfile;
 pub mod facts;
 pub mod fix;
+pub mod fsio;
+pub mod jobs;
 pub mod output;
 pub mod rules;
 pub mod secrets;

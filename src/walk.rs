@@ -4,14 +4,43 @@
 use std::path::{Path, PathBuf};
 
 /// A Dockerfile by its name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
-/// `*.dockerfile`, `Containerfile`, `Containerfile.*`.
+/// `*.dockerfile`, `Containerfile`, `Containerfile.*`, except the names of
+/// [`NOT_DOCKERFILES`].
 pub fn is_dockerfile_name(name: &str) -> bool {
-    name == "Dockerfile"
+    (name == "Dockerfile"
         || name == "Containerfile"
         || name.starts_with("Dockerfile.")
         || name.starts_with("Containerfile.")
         || name.ends_with(".Dockerfile")
-        || name.ends_with(".dockerfile")
+        || name.ends_with(".dockerfile"))
+        && !NOT_DOCKERFILES
+            .iter()
+            .any(|end| ends_with_ignoring_case(name, end))
+}
+
+/// Endings of names that match the patterns above but are not Dockerfile
+/// syntax, so a walk leaves them out (a file named on the command line is
+/// still read): BuildKit's per-Dockerfile ignore file
+/// (`Dockerfile.dockerignore`), documentation, patch output, vim swap
+/// files. Backups and templates (`Dockerfile.orig`, `.bak`, `.old`, `~`,
+/// `.j2`, `.tmpl`, ...) are still searched: they are Dockerfile text, and a
+/// copy that holds a credential leaks it as much as the original.
+pub const NOT_DOCKERFILES: &[&str] = &[
+    ".dockerignore",
+    ".md",
+    ".markdown",
+    ".rst",
+    ".adoc",
+    ".rej",
+    ".patch",
+    ".diff",
+    ".swp",
+    ".swo",
+];
+
+fn ends_with_ignoring_case(name: &str, end: &str) -> bool {
+    name.len() >= end.len()
+        && name.as_bytes()[name.len() - end.len()..].eq_ignore_ascii_case(end.as_bytes())
 }
 
 /// How to search directories.
@@ -270,8 +299,28 @@ mod tests {
             "Dockerfiles",
             "README.md",
             "docker-compose.yml",
+            "Dockerfile.dockerignore",
+            "app.Dockerfile.dockerignore",
+            "Containerfile.dockerignore",
+            "Dockerfile.md",
+            "Dockerfile.README.MD",
+            "Dockerfile.rej",
+            "Dockerfile.patch",
+            "Dockerfile.swp",
         ] {
             assert!(!is_dockerfile_name(n), "{n}");
+        }
+        // Backups and templates hold Dockerfile text: still searched.
+        for n in [
+            "Dockerfile.orig",
+            "Dockerfile.bak",
+            "Dockerfile.old",
+            "Dockerfile.dev~",
+            "Dockerfile.j2",
+            "Dockerfile.tmpl",
+            "Dockerfile.txt",
+        ] {
+            assert!(is_dockerfile_name(n), "{n}");
         }
     }
 }

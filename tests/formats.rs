@@ -83,28 +83,37 @@ fn sarif_is_valid_sarif_2_1_0() {
         2
     );
 
+    validate_sarif(dir.path(), &text);
+}
+
+/// Validates a SARIF log against the SARIF 2.1.0 schema, formats included
+/// (`uri-reference` for artifact locations), when `.venv` has the schema and
+/// the validators.
+fn validate_sarif(dir: &Path, text: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let schema = root.join(".venv/sarif-2.1.0.json");
     let python = root.join(".venv/bin/python");
     let has_validator = schema.is_file()
         && Command::new(&python)
-            .args(["-c", "import jsonschema"])
+            .args(["-c", "import jsonschema, rfc3986_validator"])
             .status()
             .is_ok_and(|s| s.success());
     if !support::prerequisite(
         has_validator,
-        "the SARIF schema and jsonschema in .venv (see tests/run.sh)",
+        "the SARIF schema, jsonschema and rfc3986-validator in .venv (see tests/run.sh)",
     ) {
         return;
     }
-    let file = dir.path().join("out.sarif");
+    let file = dir.join("out.sarif");
     std::fs::write(&file, text).unwrap();
     let check = Command::new(&python)
         .args([
             "-c",
             "import json, sys, jsonschema\n\
              schema = json.load(open(sys.argv[1]))\n\
-             jsonschema.validate(json.load(open(sys.argv[2])), schema)\n\
+             checker = jsonschema.FormatChecker()\n\
+             assert 'uri-reference' in checker.checkers\n\
+             jsonschema.validate(json.load(open(sys.argv[2])), schema, format_checker=checker)\n\
              print('valid')",
         ])
         .arg(&schema)
@@ -116,4 +125,93 @@ fn sarif_is_valid_sarif_2_1_0() {
         "SARIF does not validate: {}",
         String::from_utf8_lossy(&check.stderr)
     );
+}
+
+/// Percent-decodes a URI reference (RFC 3986).
+fn percent_decode(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn sarif_uris_are_percent_encoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = [
+        "app #1",
+        "a b",
+        "100%",
+        "line\nbreak",
+        "caf\u{e9} \u{1f40b}",
+        "c:d",
+        "q?x",
+        "[x]",
+    ];
+    for sub in odd {
+        let path = dir.path().join(sub);
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(
+            path.join("Dockerfile"),
+            format!(
+                "FROM alpine\nRUN pip install -i https://ci:{SECRET}@pypi.example.com/simple x\n"
+            ),
+        )
+        .unwrap();
+    }
+    // An unreadable file becomes a notification with a location too.
+    std::fs::write(dir.path().join("app #1/bad.Dockerfile"), "# nothing\n").unwrap();
+    let (_, log, text) = dfix_json(dir.path(), "sarif");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let mut uris: Vec<String> = results
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let notifications = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert_eq!(notifications.len(), 1);
+    uris.push(
+        notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    );
+    for uri in &uris {
+        assert!(
+            uri.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)),
+            "{uri:?}"
+        );
+    }
+    let mut decoded: Vec<String> = uris.iter().map(|u| percent_decode(u)).collect();
+    decoded.sort();
+    let mut want: Vec<String> = odd.iter().map(|s| format!("{s}/Dockerfile")).collect();
+    want.push("app #1/bad.Dockerfile".to_owned());
+    want.sort();
+    assert_eq!(decoded, want);
+    assert!(
+        uris.contains(&"app%20%231/Dockerfile".to_owned()),
+        "{uris:?}"
+    );
+    assert!(
+        uris.contains(&"caf%C3%A9%20%F0%9F%90%8B/Dockerfile".to_owned()),
+        "{uris:?}"
+    );
+    validate_sarif(dir.path(), &text);
 }

@@ -7,10 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! .venv/bin/python -c 'import dockerfile, jsonschema' 2>/dev/null; then
-    echo "== setting up .venv: BuildKit's parser (PyPI: dockerfile), jsonschema"
+if ! .venv/bin/python -c 'import dockerfile, jsonschema, rfc3986_validator' 2>/dev/null; then
+    echo "== setting up .venv: BuildKit's parser (PyPI: dockerfile), jsonschema, rfc3986-validator"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check dockerfile jsonschema
+    .venv/bin/pip install --quiet --disable-pip-version-check dockerfile jsonschema rfc3986-validator
 fi
 if [ ! -s .venv/sarif-2.1.0.json ]; then
     echo "== fetching the SARIF 2.1.0 JSON schema (npm: @microsoft/jest-sarif)"

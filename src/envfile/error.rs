@@ -119,6 +119,14 @@ pub enum EnvFileError {
     #[error("{}: is not a regular file", Shown(path))]
     NotRegularFile { path: PathBuf },
 
+    /// The existing file is larger than any `.env` file dfix reads.
+    #[error(
+        "{}: larger than {}, not read",
+        Shown(path),
+        crate::fsio::read::MAX_FILE_SIZE_TEXT
+    )]
+    TooLarge { path: PathBuf },
+
     /// The existing file is not UTF-8.
     #[error("{}: is not valid UTF-8", Shown(path))]
     NotUtf8 { path: PathBuf },
@@ -151,6 +159,7 @@ impl EnvFileError {
             | EnvFileError::Symlink { path }
             | EnvFileError::NotRegularFile { path }
             | EnvFileError::NotUtf8 { path }
+            | EnvFileError::TooLarge { path }
             | EnvFileError::CreatedConcurrently { path }
             | EnvFileError::Io { path, .. } => path,
         }

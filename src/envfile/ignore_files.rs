@@ -27,6 +27,12 @@
 //! possibly re-including the entry if it is a negation, and as not excluding
 //! it otherwise, so in doubt the entry is appended.
 //!
+//! [`plan_ignore_update_with_temp`] also adds the one pattern dfix writes:
+//! [`TEMP_PATTERN_GIT`] or [`TEMP_PATTERN_DOCKER`], covering the temporary
+//! files dfix writes next to `.env` and Dockerfiles (they hold secrets
+//! while they exist, and a killed run can leave one behind until the next
+//! run removes it).
+//!
 //! Entries are literal paths relative to the ignore file's directory, with
 //! `/` as separator. When written, glob characters and a leading `!` or `#`
 //! are escaped with `\`. Entries that are empty or have line breaks or
@@ -47,6 +53,14 @@ pub enum IgnoreKind {
     Git,
 }
 
+/// `.gitignore` pattern for dfix's temporary files, at any depth (see
+/// [`crate::fsio::temp`]).
+pub const TEMP_PATTERN_GIT: &str = ".dfix-tmp-*";
+
+/// `.dockerignore` pattern for dfix's temporary files: Docker anchors
+/// patterns at the context root, and `**/` matches at any depth.
+pub const TEMP_PATTERN_DOCKER: &str = "**/.dfix-tmp-*";
+
 /// The new text of the ignore file with the missing `entries` appended, or
 /// `None` when every entry is already excluded (or no entry is usable).
 /// `existing` is `None` when there is no file yet.
@@ -55,15 +69,57 @@ pub fn plan_ignore_update(
     existing: Option<&str>,
     entries: &[&str],
 ) -> Option<String> {
+    plan_lines(kind, existing, entries, false)
+}
+
+/// [`plan_ignore_update`], and when an entry is usable, the pattern for
+/// dfix's temporary files too unless the file already covers them.
+pub fn plan_ignore_update_with_temp(
+    kind: IgnoreKind,
+    existing: Option<&str>,
+    entries: &[&str],
+) -> Option<String> {
+    plan_lines(kind, existing, entries, true)
+}
+
+/// Whether `text` excludes dfix's temporary files, at the top and deeper.
+fn covers_temp_files(kind: IgnoreKind, text: &str) -> bool {
+    let name = format!("{}0123456789ab", crate::fsio::temp::PREFIX);
+    [
+        name.clone(),
+        format!("{name}{}", crate::fsio::temp::BACKUP_SUFFIX),
+        format!("a/b/{name}"),
+    ]
+    .iter()
+    .all(|path| is_ignored(kind, text, path))
+}
+
+fn plan_lines(
+    kind: IgnoreKind,
+    existing: Option<&str>,
+    entries: &[&str],
+    temp: bool,
+) -> Option<String> {
     let old = existing.unwrap_or("");
-    let mut missing: Vec<&str> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
     for &entry in entries {
-        if !usable(entry) || missing.contains(&entry) {
+        if !usable(entry) || seen.contains(&entry) {
             continue;
         }
+        seen.push(entry);
         if !is_ignored(kind, old, entry) {
-            missing.push(entry);
+            missing.push(escape_entry(entry));
         }
+    }
+    if temp && !seen.is_empty() && !covers_temp_files(kind, old) {
+        missing.push(
+            match kind {
+                IgnoreKind::Docker => TEMP_PATTERN_DOCKER,
+                IgnoreKind::Git => TEMP_PATTERN_GIT,
+            }
+            .to_owned(),
+        );
     }
     if missing.is_empty() {
         return None;
@@ -75,8 +131,8 @@ pub fn plan_ignore_update(
     if !text.is_empty() && !text.ends_with('\n') {
         text.push_str(if text.ends_with('\r') { "\n" } else { eol });
     }
-    for entry in missing {
-        text.push_str(&escape_entry(entry));
+    for line in missing {
+        text.push_str(&line);
         text.push_str(eol);
     }
     Some(text)
@@ -337,8 +393,15 @@ pub fn is_in_git_repo(dir: &Path) -> bool {
         let dot_git = ancestor.join(".git");
         match std::fs::metadata(&dot_git) {
             Ok(meta) if meta.is_dir() => true,
-            Ok(meta) if meta.is_file() => std::fs::read(&dot_git)
-                .map(|bytes| bytes.starts_with(b"gitdir:"))
+            // Only the start is read, of a regular file only (never a FIFO
+            // or a device a link points at).
+            Ok(meta) if meta.is_file() => crate::fsio::read::open_regular(&dot_git, true)
+                .ok()
+                .and_then(|(file, _)| {
+                    let mut head = [0u8; 7];
+                    std::io::Read::read_exact(&mut std::io::Read::take(file, 7), &mut head).ok()?;
+                    Some(&head == b"gitdir:")
+                })
                 .unwrap_or(false),
             _ => false,
         }
@@ -360,6 +423,45 @@ mod tests {
                 Some(".env\n.netrc\n")
             );
         }
+    }
+
+    #[test]
+    fn temp_files_pattern() {
+        for kind in BOTH {
+            let text = plan_ignore_update_with_temp(kind, None, &[".env", "app/.netrc"]).unwrap();
+            for path in [
+                ".env",
+                "app/.netrc",
+                ".dfix-tmp-Ab3dEf9hJk2m",
+                "x/.dfix-tmp-Ab3dEf9hJk2m.bak",
+            ] {
+                assert!(is_ignored(kind, &text, path), "{kind:?} {path}: {text}");
+            }
+            assert!(!is_ignored(kind, &text, ".dfix-config"), "{kind:?}");
+            // Added once, and also to a file that has the entries already.
+            assert_eq!(
+                plan_ignore_update_with_temp(kind, Some(&text), &[".env"]),
+                None
+            );
+            let pattern = match kind {
+                Docker => TEMP_PATTERN_DOCKER,
+                Git => TEMP_PATTERN_GIT,
+            };
+            assert_eq!(
+                plan_ignore_update_with_temp(kind, Some(".env\n"), &[".env"]),
+                Some(format!(".env\n{pattern}\n"))
+            );
+            // Nothing to add when no entry is usable.
+            assert_eq!(plan_ignore_update_with_temp(kind, None, &[""]), None);
+        }
+        assert_eq!(
+            plan_ignore_update_with_temp(Docker, None, &[".env"]).as_deref(),
+            Some(".env\n**/.dfix-tmp-*\n")
+        );
+        assert_eq!(
+            plan_ignore_update_with_temp(Git, Some("target\r\n"), &[".env"]).as_deref(),
+            Some("target\r\n.env\r\n.dfix-tmp-*\r\n")
+        );
     }
 
     #[test]

@@ -16,7 +16,9 @@
 //!   and a check for lines sh would read differently ([`Concern`]).
 //! * `plan`: [`plan()`], [`EnvPlan`].
 //! * `write`: [`read_env_file`], [`write_env_file`].
-//! * `ignore_files`: [`plan_ignore_update`], [`is_in_git_repo`].
+//! * `ignore_files`: [`plan_ignore_update`] (and
+//!   [`plan_ignore_update_with_temp`], which also covers dfix's temporary
+//!   files), [`is_in_git_repo`].
 //! * `error`: [`EnvFileError`]; messages name the file and never contain a
 //!   value.
 
@@ -32,7 +34,10 @@ mod tests;
 
 pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
-pub use ignore_files::{is_ignored, is_in_git_repo, plan_ignore_update, IgnoreKind};
+pub use ignore_files::{
+    is_ignored, is_in_git_repo, plan_ignore_update, plan_ignore_update_with_temp, IgnoreKind,
+    TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
+};
 pub use plan::{
     plan, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry, WantedValue,
 };

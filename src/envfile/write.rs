@@ -9,15 +9,21 @@
 //!   Users with a linked `.env` point dfix at the real file. Should the path
 //!   turn into a link between the check and the write, the final rename
 //!   replaces the link itself, never its target.
+//! * **Nothing but a regular file is read**: the file is opened with
+//!   `O_NOFOLLOW | O_NONBLOCK` and checked again on the open descriptor, so
+//!   a link or a FIFO swapped in after the check neither is followed nor
+//!   blocks; it is read up to [`crate::fsio::read::MAX_FILE_SIZE`].
 //! * **Atomic replace**: the text goes to a temporary file in the same
-//!   directory, which is flushed to disk and then renamed over the path, so
-//!   readers see the old or the new file, never half of one.
-//! * **Mode**: a new file is created with mode 0600. An existing file keeps
-//!   its permission bits, even when group or others may read it: dfix does
-//!   not silently change permissions someone chose (a CI user may read it
-//!   through its group), but [`WriteOutcome::readable_by_others`] says so,
-//!   so that the caller can warn. The owner and group are kept where the
-//!   process may set them (as root, or the same user); otherwise
+//!   directory (a [`crate::fsio::temp::TempFile`]: private from its first
+//!   byte, removed on SIGINT/SIGTERM), which is flushed to disk and then
+//!   renamed over the path, so readers see the old or the new file, never
+//!   half of one; the directory is flushed after the rename.
+//! * **Mode**: a new file is created with mode 0600. An existing file that
+//!   group or others may read loses those bits (0644 becomes 0600) when
+//!   dfix writes secrets into it, and [`WriteOutcome::tightened_from`] says
+//!   so, so that the caller can tell the user; the owner's bits are kept,
+//!   and nothing is ever made more open. The owner and group are kept where
+//!   the process may set them (as root, or the same user); otherwise
 //!   [`WriteOutcome::owner_changed`] is set.
 //! * **New files never clobber**: if the file did not exist before, it is
 //!   created without replacing one that appeared meanwhile
@@ -30,6 +36,8 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use super::error::EnvFileError;
+use crate::fsio::read::{self as safe_read, ReadError};
+use crate::fsio::temp::TempFile;
 
 /// What [`write_env_file`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +46,11 @@ pub struct WriteOutcome {
     pub created: bool,
     /// Permission bits of the written file (Unix only).
     pub mode: Option<u32>,
-    /// Group or others may read the file (kept from the existing file).
+    /// Group or others may read the file.
     pub readable_by_others: bool,
+    /// The existing file's mode, when group or others could read it and
+    /// the written file no longer lets them.
+    pub tightened_from: Option<u32>,
     /// The existing file's owner or group could not be kept.
     pub owner_changed: bool,
     /// The existing file had other hard links, which keep the old content.
@@ -71,20 +82,46 @@ pub fn read_env_file(path: &Path) -> Result<Option<String>, EnvFileError> {
     let Some(checked) = inspect(path)? else {
         return Ok(None);
     };
-    let mut file = match fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(EnvFileError::io(path, "cannot read", err)),
+    let (file, opened) = match safe_read::open_regular(path, false) {
+        Ok(opened) => opened,
+        Err(ReadError::Io(err)) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+        // The path became a link between the check and the open.
+        Err(ReadError::Io(err)) if err.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(EnvFileError::Symlink {
+                path: path.to_owned(),
+            })
+        }
+        Err(ReadError::Io(err)) => return Err(EnvFileError::io(path, "cannot read", err)),
+        Err(ReadError::Symlink) => {
+            return Err(EnvFileError::Symlink {
+                path: path.to_owned(),
+            })
+        }
+        Err(_) => {
+            return Err(EnvFileError::NotRegularFile {
+                path: path.to_owned(),
+            })
+        }
     };
-    // The path could have become a link between the check and the open.
-    if !same_file(&checked, &file) {
+    if !same_file(&checked, &opened) {
         return Err(EnvFileError::Symlink {
             path: path.to_owned(),
         });
     }
-    let mut bytes = Vec::new();
-    io::Read::read_to_end(&mut file, &mut bytes)
-        .map_err(|err| EnvFileError::io(path, "cannot read", err))?;
+    let bytes = match safe_read::read_capped(file, opened.len(), false) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(err)) => return Err(EnvFileError::io(path, "cannot read", err)),
+        Err(ReadError::Utf16) => {
+            return Err(EnvFileError::NotUtf8 {
+                path: path.to_owned(),
+            })
+        }
+        Err(_) => {
+            return Err(EnvFileError::TooLarge {
+                path: path.to_owned(),
+            })
+        }
+    };
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| EnvFileError::NotUtf8 {
@@ -97,10 +134,7 @@ pub fn read_env_file(path: &Path) -> Result<Option<String>, EnvFileError> {
 pub fn write_env_file(path: &Path, text: &str) -> Result<WriteOutcome, EnvFileError> {
     let existing = inspect(path)?;
     let dir = parent_dir(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".dfix-env-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
+    let tmp = TempFile::create(dir, NEW_FILE_MODE, "")
         .map_err(|err| EnvFileError::io(path, "cannot create a temporary file next to it", err))?;
     let io_err = |op: &'static str| move |err: io::Error| EnvFileError::io(path, op, err);
 
@@ -108,50 +142,42 @@ pub fn write_env_file(path: &Path, text: &str) -> Result<WriteOutcome, EnvFileEr
         created: existing.is_none(),
         mode: None,
         readable_by_others: false,
+        tightened_from: None,
         owner_changed: false,
         hard_link_split: false,
     };
-    tmp.write_all(text.as_bytes())
+    tmp.file()
+        .write_all(text.as_bytes())
         .map_err(io_err("cannot write a temporary copy"))?;
-    set_metadata(tmp.as_file(), existing.as_ref(), &mut outcome)
+    set_metadata(tmp.file(), existing.as_ref(), &mut outcome)
         .map_err(io_err("cannot set permissions on a temporary copy"))?;
-    tmp.as_file()
+    tmp.file()
         .sync_all()
         .map_err(io_err("cannot flush a temporary copy"))?;
 
     if existing.is_some() {
         tmp.persist(path)
-            .map_err(|err| EnvFileError::io(path, "cannot replace", err.error))?;
+            .map_err(|err| EnvFileError::io(path, "cannot replace", err))?;
     } else {
         tmp.persist_noclobber(path).map_err(|err| {
-            if err.error.kind() == io::ErrorKind::AlreadyExists {
+            if err.kind() == io::ErrorKind::AlreadyExists {
                 EnvFileError::CreatedConcurrently {
                     path: path.to_owned(),
                 }
             } else {
-                EnvFileError::io(path, "cannot create", err.error)
+                EnvFileError::io(path, "cannot create", err)
             }
         })?;
     }
     // Make the rename itself durable; not all filesystems allow this.
-    if let Ok(dir) = fs::File::open(dir) {
-        let _ = dir.sync_all();
-    }
+    crate::fsio::write::sync_dir(dir);
     Ok(outcome)
 }
 
-/// Whether the opened `file` is the one `checked` describes.
-#[cfg(unix)]
-fn same_file(checked: &fs::Metadata, file: &fs::File) -> bool {
+/// Whether the opened file (`opened`) is the one `checked` describes.
+fn same_file(checked: &fs::Metadata, opened: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    file.metadata()
-        .map(|now| (now.dev(), now.ino()) == (checked.dev(), checked.ino()))
-        .unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn same_file(_checked: &fs::Metadata, file: &fs::File) -> bool {
-    file.metadata().map(|now| now.is_file()).unwrap_or(false)
+    (opened.dev(), opened.ino()) == (checked.dev(), checked.ino())
 }
 
 /// The directory that holds `path` (`.` for a bare file name).
@@ -162,7 +188,6 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-#[cfg(unix)]
 fn set_metadata(
     file: &fs::File,
     existing: Option<&fs::Metadata>,
@@ -172,14 +197,15 @@ fn set_metadata(
 
     let mode = match existing {
         Some(meta) => {
-            let mine = file.metadata()?;
-            if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid()) {
-                // Only possible as root or for a group we belong to.
-                outcome.owner_changed =
-                    std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err();
-            }
+            outcome.owner_changed = !crate::fsio::write::keep_owner(file, meta)?;
             outcome.hard_link_split = meta.nlink() > 1;
-            meta.mode() & 0o7777
+            let old = meta.mode() & 0o7777;
+            // The owner's bits only: a file of secrets is nobody else's.
+            let mode = old & 0o700;
+            if old & 0o077 != 0 {
+                outcome.tightened_from = Some(old);
+            }
+            mode
         }
         None => NEW_FILE_MODE,
     };
@@ -187,18 +213,6 @@ fn set_metadata(
     file.set_permissions(fs::Permissions::from_mode(mode))?;
     outcome.mode = Some(mode);
     outcome.readable_by_others = mode & 0o044 != 0;
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_metadata(
-    file: &fs::File,
-    existing: Option<&fs::Metadata>,
-    _outcome: &mut WriteOutcome,
-) -> io::Result<()> {
-    if let Some(meta) = existing {
-        file.set_permissions(meta.permissions())?;
-    }
     Ok(())
 }
 
@@ -230,23 +244,46 @@ mod tests {
     }
 
     #[test]
-    fn existing_mode_is_kept_and_reported() {
+    fn a_readable_mode_is_tightened_and_reported() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
         fs::write(&path, "A=1\n").unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        let out = write_env_file(&path, "A=1\nB=2\n").unwrap();
-        assert!(!out.created);
-        assert_eq!(out.mode, Some(0o640));
-        assert!(out.readable_by_others);
-        assert!(!out.owner_changed);
-        assert_eq!(mode(&path), 0o640);
-        assert_eq!(fs::read_to_string(&path).unwrap(), "A=1\nB=2\n");
+        for (before, after) in [
+            (0o640, 0o600),
+            (0o666, 0o600),
+            (0o604, 0o600),
+            (0o4755, 0o700),
+        ] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(before)).unwrap();
+            let out = write_env_file(&path, "A=1\nB=2\n").unwrap();
+            assert!(!out.created);
+            assert_eq!(out.mode, Some(after), "{before:o}");
+            assert_eq!(out.tightened_from, Some(before));
+            assert!(!out.readable_by_others);
+            assert!(!out.owner_changed);
+            assert_eq!(mode(&path), after);
+            assert_eq!(fs::read_to_string(&path).unwrap(), "A=1\nB=2\n");
+        }
+        // Never made more open than it was.
+        for kept in [0o600, 0o400, 0o700] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(kept)).unwrap();
+            let out = write_env_file(&path, "A=1\n").unwrap();
+            assert_eq!(out.tightened_from, None);
+            assert_eq!(mode(&path), kept);
+        }
+    }
 
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
-        let out = write_env_file(&path, "A=1\n").unwrap();
-        assert!(!out.readable_by_others);
-        assert_eq!(mode(&path), 0o600);
+    #[test]
+    fn fifos_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_env_file(&path),
+            Err(EnvFileError::NotRegularFile { .. })
+        ));
     }
 
     #[test]

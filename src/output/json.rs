@@ -39,6 +39,9 @@ pub struct FileJson {
     pub secret_files: Vec<SecretFileJson>,
     pub build_command: Option<String>,
     pub written: bool,
+    /// What the user should know about the write (a `.env` made private).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
 }
 
 impl FileJson {
@@ -53,6 +56,7 @@ impl FileJson {
             secret_files: Vec::new(),
             build_command: None,
             written: false,
+            notices: Vec::new(),
         }
     }
 
@@ -90,6 +94,7 @@ impl FileJson {
                 .collect(),
             build_command: r.build_command.clone(),
             written: r.written,
+            notices: r.notices.clone(),
         }
     }
 }

@@ -208,6 +208,10 @@ pub fn file_text(r: &FileReport, mode: crate::cli::Mode, style: OutputStyle) -> 
         crate::cli::Mode::DryRun if r.changes() => text.push_str(&diff(r, style)),
         crate::cli::Mode::Write if r.written => {
             text.push_str(&format!("{}: rewritten\n", r.path.display()));
+            for notice in &r.notices {
+                text.push_str(notice);
+                text.push('\n');
+            }
         }
         _ => {}
     }

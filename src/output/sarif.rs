@@ -22,9 +22,21 @@ fn rule_descriptors() -> Vec<Value> {
         .collect()
 }
 
-/// A path as a relative URI with forward slashes.
+/// A path as a relative URI reference (RFC 3986) with forward slashes:
+/// every byte but the unreserved characters and `/` is percent-encoded
+/// (UTF-8), so that `#`, `?`, `%`, blanks, line breaks, a `:` that would
+/// read as a scheme, and non-ASCII names all survive.
 fn uri(path: &str) -> String {
-    path.trim_start_matches("./").replace('\\', "/")
+    let path = path.trim_start_matches("./").replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The run as a SARIF log. Files that could not be read, and problems
@@ -82,4 +94,24 @@ pub fn document(files: &[FileJson]) -> String {
     let mut out = serde_json::to_string_pretty(&log).expect("serializable");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        for (path, want) in [
+            ("./app/Dockerfile", "app/Dockerfile"),
+            ("./app #1/Dockerfile", "app%20%231/Dockerfile"),
+            ("100%/a?b", "100%25/a%3Fb"),
+            ("c:d/x", "c%3Ad/x"),
+            ("line\nbreak", "line%0Abreak"),
+            ("caf\u{e9}/x~y", "caf%C3%A9/x~y"),
+            ("a\\b", "a/b"),
+        ] {
+            assert_eq!(uri(path), want, "{path:?}");
+        }
+    }
 }
