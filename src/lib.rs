@@ -2,6 +2,7 @@
 //!
 //! The engine is usable as a library; `src/main.rs` is a thin CLI on top.
 
+pub mod callers;
 pub mod cli;
 pub mod debug;
 pub mod engine;
