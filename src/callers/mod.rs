@@ -177,10 +177,20 @@ pub struct FileError {
 }
 
 /// A caller file's text and what kind of file it is.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Source {
     pub text: String,
     pub kind: files::FileKind,
+}
+
+/// Without the text: a caller file may hold a literal secret.
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("kind", &self.kind)
+            .field("bytes", &self.text.len())
+            .finish()
+    }
 }
 
 /// A location in a YAML tree: keys and sequence indexes from the root.

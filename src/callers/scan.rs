@@ -461,8 +461,8 @@ fn arg(ctx: &Ctx, script: &Script, a: &ArgWord, env: &Env, fallback: Span) -> Bu
         value,
         span,
         line: super::yaml::line_of(ctx.src, span.start),
+        source: source.filter(|_| blocked.is_none()),
         blocked,
-        source,
         site,
     }
 }
