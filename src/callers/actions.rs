@@ -132,6 +132,28 @@ fn action_step(
             k == "buildargs" || k == "buildextraargs" || k == "extrabuildargs"
         });
     let Some(args_key) = args_key else {
+        let builds = ["docker", "build", "image", "kaniko", "podman", "buildah"]
+            .iter()
+            .any(|w| uses.to_ascii_lowercase().contains(w));
+        if with.merges() && builds {
+            // Inputs merged from elsewhere (`<<: *a`): any arg may be passed.
+            out.invocations.push(Invocation {
+                file: ctx.file.to_path_buf(),
+                line: yaml::line_of(ctx.src, step.span.start),
+                span: step.span,
+                caller: CallerKind::Action {
+                    uses: uses.to_owned(),
+                },
+                dockerfile: Target::Ambiguous {
+                    reason: "inputs merged from a YAML anchor".into(),
+                    candidates: Vec::new(),
+                },
+                args: Vec::new(),
+                hidden_args: true,
+                blocked: Some("uses YAML merge keys".into()),
+                how: How::None,
+            });
+        }
         return;
     };
     let uses_node = step.get("uses").map_or(step.span, |u| u.span);

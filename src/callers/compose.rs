@@ -19,8 +19,12 @@ pub(crate) fn discover(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
     };
     let base = ctx.file.parent().unwrap_or(Path::new("")).to_path_buf();
     let top_secrets = root.get("secrets");
+    let anchors = root.anchors();
     for (key, service) in services.entries() {
-        let (Some(name), Some(build)) = (key.str(), service.get("build")) else {
+        let service = service.resolve(&anchors);
+        // Read through aliases and merge keys; such a service is reported,
+        // never edited.
+        let (Some(name), Some(build)) = (key.str(), service.get_merged("build", &anchors)) else {
             continue;
         };
         if build.get("dockerfile_inline").is_some() {
@@ -28,12 +32,16 @@ pub(crate) fn discover(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
         }
         let dockerfile = target(&base, build);
         let mut blocked = None;
-        let args_node = build.get("args");
+        let args_node = build.get_merged("args", &anchors);
         if service.merges()
+            || service.get("build").is_none_or(|b| !std::ptr::eq(b, build))
+            || build
+                .get("args")
+                .is_some_and(|a| !args_node.is_some_and(|n| std::ptr::eq(a, n)))
             || build.merges()
             || service.anchored
             || build.anchored
-            || args_node.is_some_and(|a| a.anchored || matches!(a.kind, yaml::Kind::Alias))
+            || args_node.is_some_and(|a| a.anchored)
         {
             blocked = Some("uses YAML anchors, aliases or merge keys: an edit here would change other places too".to_owned());
         } else if build.is_flow() {

@@ -151,7 +151,7 @@ pub(crate) fn discover(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
                 },
                 dockerfile,
                 args,
-                hidden_args: false,
+                hidden_args: docker.merges(),
                 blocked,
                 how: How::Skaffold(child(&artifact_path, "docker")),
             });

@@ -32,7 +32,8 @@ pub(crate) enum Kind {
         entries: Vec<(Node, Node)>,
         flow: bool,
     },
-    Alias,
+    /// `*a`, with the parser's id of the anchor.
+    Alias(usize),
 }
 
 /// One node. `span` covers the node's text: a quoted scalar with its
@@ -45,6 +46,8 @@ pub(crate) struct Node {
     pub span: Span,
     /// Carries an anchor (`&a`): other places may alias it.
     pub anchored: bool,
+    /// The parser's id of that anchor (0 for none).
+    pub anchor: usize,
     pub kind: Kind,
 }
 
@@ -56,7 +59,7 @@ pub(crate) enum Value {
     Scalar(String, bool),
     Seq(Vec<Value>),
     Map(Vec<(Value, Value)>),
-    Alias,
+    Alias(usize),
 }
 
 impl Node {
@@ -127,7 +130,50 @@ impl Node {
     pub fn merges(&self) -> bool {
         self.entries()
             .iter()
-            .any(|(k, v)| k.str() == Some("<<") || matches!(v.kind, Kind::Alias))
+            .any(|(k, v)| k.str() == Some("<<") || matches!(v.kind, Kind::Alias(_)))
+    }
+
+    /// Every anchored node below (and including) this one, by anchor id.
+    pub fn anchors(&self) -> std::collections::HashMap<usize, &Node> {
+        let mut out = std::collections::HashMap::new();
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            if n.anchor != 0 {
+                out.insert(n.anchor, n);
+            }
+            stack.extend(n.items());
+            stack.extend(n.entries().iter().flat_map(|(k, v)| [k, v]));
+        }
+        out
+    }
+
+    /// The node an alias stands for (itself when it is no alias).
+    pub fn resolve<'n>(&'n self, anchors: &std::collections::HashMap<usize, &'n Node>) -> &'n Node {
+        match self.kind {
+            Kind::Alias(id) => anchors.get(&id).copied().unwrap_or(self),
+            _ => self,
+        }
+    }
+
+    /// `key` of this mapping, or else of the mappings merged into it with
+    /// `<<: *a` (aliases resolved).
+    pub fn get_merged<'n>(
+        &'n self,
+        key: &str,
+        anchors: &std::collections::HashMap<usize, &'n Node>,
+    ) -> Option<&'n Node> {
+        if let Some(v) = self.get(key) {
+            return Some(v.resolve(anchors));
+        }
+        let merged = self.get("<<")?;
+        let sources: Vec<&Node> = if merged.is_seq() {
+            merged.items().iter().collect()
+        } else {
+            vec![merged]
+        };
+        sources
+            .into_iter()
+            .find_map(|m| m.resolve(anchors).get_merged(key, anchors))
     }
 
     pub fn value(&self) -> Value {
@@ -140,7 +186,7 @@ impl Node {
                     .map(|(k, v)| (k.value(), v.value()))
                     .collect(),
             ),
-            Kind::Alias => Value::Alias,
+            Kind::Alias(id) => Value::Alias(*id),
         }
     }
 }
@@ -186,10 +232,11 @@ pub(crate) fn parse(src: &str) -> Result<Node, String> {
                 continue;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
-            Event::Alias(_) => Node {
+            Event::Alias(id) => Node {
                 span: Span::new(start, end),
                 anchored: false,
-                kind: Kind::Alias,
+                anchor: 0,
+                kind: Kind::Alias(id),
             },
             Event::Scalar(value, style, anchor, _) => {
                 let style = match style {
@@ -207,6 +254,7 @@ pub(crate) fn parse(src: &str) -> Result<Node, String> {
                 Node {
                     span,
                     anchored: anchor != 0,
+                    anchor,
                     kind: Kind::Scalar {
                         value: value.into_owned(),
                         style,
@@ -220,7 +268,7 @@ pub(crate) fn parse(src: &str) -> Result<Node, String> {
                     && end > start;
                 stack.push(Open {
                     start,
-                    anchored: anchor != 0,
+                    anchor,
                     map,
                     flow,
                     children: Vec::new(),
@@ -253,7 +301,8 @@ pub(crate) fn parse(src: &str) -> Result<Node, String> {
                 };
                 Node {
                     span: Span::new(open.start, close.max(open.start)),
-                    anchored: open.anchored,
+                    anchored: open.anchor != 0,
+                    anchor: open.anchor,
                     kind,
                 }
             }
@@ -273,7 +322,7 @@ pub(crate) fn parse(src: &str) -> Result<Node, String> {
 
 struct Open {
     start: usize,
-    anchored: bool,
+    anchor: usize,
     map: bool,
     flow: bool,
     children: Vec<Node>,
