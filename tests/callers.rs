@@ -380,3 +380,85 @@ fn rewritten_workflows_pass_actionlint() {
     }
     assert!(checked >= 2, "only {checked} workflow rewrites checked");
 }
+
+#[test]
+fn the_report_is_json_without_values() {
+    let (_, _dir, rewrite) = run_case("workflow-bpa");
+    let json = serde_json::to_value(&rewrite).unwrap();
+    let secrets = json["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert_eq!(secrets[0]["id"], "GH_PAT");
+    assert_eq!(secrets[0]["source"]["kind"], "github_expression");
+    assert_eq!(secrets[0]["source"]["expression"], "${{ secrets.GH_PAT }}");
+    assert_eq!(secrets[0]["file"], ".github/workflows/release.yml");
+    assert_eq!(secrets[0]["line"], 28);
+    assert_eq!(secrets[0]["dockerfile"], "Dockerfile");
+    // Files carry their edits, not their text.
+    assert!(json["files"][0].get("original").is_none());
+    assert!(json["files"][0]["edits"].is_array());
+    assert_eq!(callers::secret_id("NPM_TOKEN"), "NPM_TOKEN");
+
+    let (_, dir, _) = run_case("compose-literal");
+    let d = callers::discover(dir.path());
+    let text = format!("{d:?} {}", serde_json::to_string(&d).unwrap());
+    assert!(
+        !text.contains("LiteralValueDoNotPrint"),
+        "a literal value leaked: {text}"
+    );
+}
+
+#[test]
+fn discovery_skips_git_and_ignored_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let makefile = "image:\n\tdocker build --build-arg NPM_TOKEN=$(NPM_TOKEN) .\n";
+    for sub in [".git", "vendor", "app"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+        std::fs::write(root.join(sub).join("Makefile"), makefile).unwrap();
+    }
+    std::fs::write(root.join(".gitignore"), "vendor/\n").unwrap();
+    let d = callers::discover(root);
+    let files: Vec<String> = d
+        .invocations
+        .iter()
+        .map(|i| i.file.display().to_string())
+        .collect();
+    assert_eq!(files, ["app/Makefile"]);
+    assert_eq!(
+        d.invocations[0].dockerfile,
+        Target::Resolved {
+            path: "app/Dockerfile".into()
+        }
+    );
+}
+
+#[test]
+fn an_unreadable_caller_blocks_the_args_it_mentions() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Dockerfile"),
+        "FROM alpine\nARG NPM_TOKEN\nARG OTHER_TOKEN\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("docker-compose.yml"),
+        "services:\n  app: [unclosed\n    build: {args: {NPM_TOKEN: x}}\n",
+    )
+    .unwrap();
+    let d = callers::discover(root);
+    assert_eq!(d.errors.len(), 1);
+    let r = d.check(
+        Path::new("Dockerfile"),
+        &["NPM_TOKEN".into(), "OTHER_TOKEN".into()],
+    );
+    assert_eq!(r.migratable, ["OTHER_TOKEN"]);
+    assert_eq!(r.blocked[0].arg, "NPM_TOKEN");
+    assert!(
+        r.blocked[0]
+            .reason
+            .starts_with("the caller file could not be read"),
+        "{:?}",
+        r.blocked
+    );
+}

@@ -242,6 +242,12 @@ pub(crate) enum ArgSite {
     None,
 }
 
+/// The BuildKit secret id a migrated arg is passed as: the arg's own name.
+/// The Dockerfile side mounts `--mount=type=secret,id=<this>`.
+pub fn secret_id(arg_name: &str) -> &str {
+    arg_name
+}
+
 /// Finds every build caller under `repo_root` (walking with `.gitignore`
 /// honoured, `.git` skipped).
 pub fn discover(repo_root: &Path) -> Discovery {
