@@ -422,6 +422,15 @@ pub(crate) fn rewrite(
         }
         // The secrets input.
         let secrets = with.entry("secrets");
+        if let Some(old) = secrets.and_then(|(_, _, s)| s.str()) {
+            let present: Vec<&str> = old.lines().map(str::trim).collect();
+            for l in &new_lines {
+                let id = l.split('=').next().unwrap_or("");
+                if present.iter().any(|p| p.split('=').next() == Some(id)) {
+                    return Err(format!("`secrets:` already has a secret `{id}`"));
+                }
+            }
+        }
         let lines: String = new_lines
             .iter()
             .map(|l| format!("{content_indent}{l}{nl}"))

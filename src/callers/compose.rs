@@ -20,6 +20,7 @@ pub(crate) fn discover(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
     let base = ctx.file.parent().unwrap_or(Path::new("")).to_path_buf();
     let top_secrets = root.get("secrets");
     let anchors = root.anchors();
+    let first = out.invocations.len();
     for (key, service) in services.entries() {
         let service = service.resolve(&anchors);
         // Read through aliases and merge keys; such a service is reported,
@@ -75,7 +76,27 @@ pub(crate) fn discover(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
             how: How::Compose(vec![Seg::Key("services".into()), Seg::Key(name.to_owned())]),
         });
     }
+    one_source_per_name(&mut out.invocations[first..]);
     Ok(())
+}
+
+/// One top-level secret per name: an arg that services of this file take
+/// from different variables cannot become one secret.
+fn one_source_per_name(invocations: &mut [Invocation]) {
+    let mut sources: Vec<(String, SecretSource)> = Vec::new();
+    for a in invocations.iter().flat_map(|i| &i.args) {
+        if let Some(s) = &a.source {
+            if !sources.contains(&(a.name.clone(), s.clone())) {
+                sources.push((a.name.clone(), s.clone()));
+            }
+        }
+    }
+    for a in invocations.iter_mut().flat_map(|i| &mut i.args) {
+        if a.source.is_some() && sources.iter().filter(|(n, _)| *n == a.name).count() > 1 {
+            a.blocked = Some(format!("services of this file take `{}` from different variables; one top-level secret cannot hold both", a.name));
+            a.source = None;
+        }
+    }
 }
 
 /// Where the value will come from, and why it cannot, if it cannot.
