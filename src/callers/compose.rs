@@ -443,4 +443,23 @@ mod tests {
             "docker/*/Dockerfile"
         );
     }
+
+    #[test]
+    fn one_name_two_variables_is_refused() {
+        let src = "services:\n  a:\n    build:\n      context: a\n      args: [T=$X]\n  b:\n    build:\n      context: b\n      args: [T=$Y, U=$Y]\n";
+        let ctx = Ctx {
+            root: Path::new("/nonexistent"),
+            file: Path::new("compose.yaml"),
+            src,
+        };
+        let mut found = Found::default();
+        discover(&ctx, &mut found).unwrap();
+        let blocked: Vec<(&str, bool)> = found
+            .invocations
+            .iter()
+            .flat_map(|i| &i.args)
+            .map(|a| (a.name.as_str(), a.blocked.is_some()))
+            .collect();
+        assert_eq!(blocked, [("T", true), ("T", true), ("U", false)]);
+    }
 }
