@@ -119,6 +119,9 @@ pub(crate) fn scan(
                     .iter()
                     .map(|a| arg(ctx, script, a, env, fallback))
                     .collect();
+                let classic = words
+                    .iter()
+                    .any(|w| w.literal().as_deref() == Some("DOCKER_BUILDKIT=0"));
                 out.invocations.push(Invocation {
                     file: ctx.file.to_path_buf(),
                     line,
@@ -129,7 +132,9 @@ pub(crate) fn scan(
                     dockerfile,
                     args,
                     hidden_args,
-                    blocked: None,
+                    blocked: classic.then(|| {
+                        "BuildKit is turned off (`DOCKER_BUILDKIT=0`): no `--secret`".to_owned()
+                    }),
                     how: How::Command,
                 });
             }
@@ -434,7 +439,9 @@ fn arg(ctx: &Ctx, script: &Script, a: &ArgWord, env: &Env, fallback: Span) -> Bu
         blocked.get_or_insert_with(|| "the arg's name is not a plain name".into());
     }
     let flag = e.raw(a.flag).filter(|_| e.verbatim(a.flag));
-    let value_raw = a.value_word.map(|v| e.raw(v).filter(|_| e.verbatim(v)));
+    // The value word may hold escapes of the host (`\$` in Groovy): it is
+    // replaced whole, and the re-read of the edited file checks the result.
+    let value_raw = a.value_word.map(|v| e.raw(v));
     let words = |flag, value| ArgSite::Words {
         flag,
         value,
@@ -516,6 +523,34 @@ pub(crate) fn glob(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classic_builder_lines_are_blocked() {
+        let src = "cd \"$(dirname \"$0\")\"\nDOCKER_BUILDKIT=0 docker build --build-arg T .\ndocker build --build-arg T=\"$(cat t)\" .\n";
+        let ctx = Ctx {
+            root: Path::new("/nonexistent"),
+            file: Path::new("ci/build.sh"),
+            src,
+        };
+        let mut found = Found::default();
+        discover_script(&ctx, &mut found).unwrap();
+        let [classic, computed] = &found.invocations[..] else {
+            panic!("{:?}", found.invocations);
+        };
+        assert_eq!(
+            classic.dockerfile,
+            Target::Resolved {
+                path: "ci/Dockerfile".into()
+            }
+        );
+        assert!(classic
+            .blocked
+            .as_deref()
+            .unwrap()
+            .contains("BuildKit is turned off"));
+        assert_eq!(computed.args[0].value, ArgValue::Computed);
+        assert!(computed.args[0].blocked.is_some());
+    }
 
     #[test]
     fn globs() {
