@@ -255,7 +255,11 @@ pub fn discover(repo_root: &Path) -> Discovery {
         root: repo_root.to_path_buf(),
         ..Discovery::default()
     };
-    for (rel, kind) in files::callers(repo_root, &mut d.errors) {
+    // Scripts last: the callers that run them say where they run.
+    let mut callers = files::callers(repo_root, &mut d.errors);
+    callers.sort_by_key(|(_, kind)| *kind == files::FileKind::Shell);
+    let mut script_runs: Vec<(PathBuf, scan::Cwd)> = Vec::new();
+    for (rel, kind) in callers {
         let text = match std::fs::read(repo_root.join(&rel)) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
@@ -290,7 +294,14 @@ pub fn discover(repo_root: &Path) -> Discovery {
                 ci::discover(&ctx, kind, &mut found)
             }
             files::FileKind::Makefile => make::discover(&ctx, &mut found),
-            files::FileKind::Shell => scan::discover_script(&ctx, &mut found),
+            files::FileKind::Shell => {
+                let run_from: Vec<&scan::Cwd> = script_runs
+                    .iter()
+                    .filter(|(p, _)| *p == rel)
+                    .map(|(_, c)| c)
+                    .collect();
+                scan::discover_script(&ctx, &run_from, &mut found)
+            }
             files::FileKind::Jenkinsfile => jenkins::discover(&ctx, &mut found),
             files::FileKind::Skaffold => skaffold::discover(&ctx, &mut found),
         };
@@ -300,10 +311,15 @@ pub fn discover(repo_root: &Path) -> Discovery {
                 message,
             });
         }
+        script_runs.extend(found.script_runs);
         d.invocations.extend(found.invocations);
         d.indirect.extend(found.indirect);
         d.sources.insert(rel, Source { text, kind });
     }
+    d.invocations
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    d.indirect
+        .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     d
 }
 

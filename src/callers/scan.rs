@@ -23,6 +23,8 @@ pub(crate) struct Ctx<'a> {
 pub(crate) struct Found {
     pub invocations: Vec<Invocation>,
     pub indirect: Vec<Indirect>,
+    /// Script files run by these callers, with the directory each runs in.
+    pub script_runs: Vec<(PathBuf, Cwd)>,
 }
 
 /// The directory commands run in, relative to the repository.
@@ -216,6 +218,9 @@ pub(crate) fn scan(
                     Cwd::Known(d) => super::normalize(Path::new(""), &d.join(&path)),
                     Cwd::Unknown(..) => None,
                 };
+                if let Some(r) = &runs {
+                    out.script_runs.push((r.clone(), cwd.clone()));
+                }
                 out.indirect.push(Indirect {
                     file: ctx.file.to_path_buf(),
                     line,
@@ -478,14 +483,31 @@ fn arg(ctx: &Ctx, script: &Script, a: &ArgWord, env: &Env, fallback: Span) -> Bu
 /// run from, which the file does not say: commands before a `cd` into a
 /// known directory resolve against both the repository root and the
 /// script's directory, as candidates.
-pub(crate) fn discover_script(ctx: &Ctx, out: &mut Found) -> Result<(), String> {
+///
+/// `run_from` is where the callers that run this script run it (`bash
+/// scripts/x.sh` in a workflow, `./x.sh` in a recipe): when there is at
+/// least one and they all agree, that is the script's directory.
+pub(crate) fn discover_script(ctx: &Ctx, run_from: &[&Cwd], out: &mut Found) -> Result<(), String> {
     let script = Script::new(super::embed::Embedded::identity(ctx.src, 0), Host::Raw);
     let dir = ctx.file.parent().unwrap_or(Path::new("")).to_path_buf();
     let mut dirs = vec![PathBuf::new()];
     if dir != Path::new("") {
         dirs.push(dir);
     }
-    let mut cwd = Cwd::Unknown("the directory the script runs in is not known".into(), dirs);
+    let agreed = match run_from {
+        [Cwd::Known(first), rest @ ..]
+            if rest
+                .iter()
+                .all(|c| matches!(c, Cwd::Known(d) if d == first)) =>
+        {
+            Some(first.clone())
+        }
+        _ => None,
+    };
+    let mut cwd = match agreed {
+        Some(d) => Cwd::Known(d),
+        None => Cwd::Unknown("the directory the script runs in is not known".into(), dirs),
+    };
     scan(
         ctx,
         &script,
@@ -533,7 +555,7 @@ mod tests {
             src,
         };
         let mut found = Found::default();
-        discover_script(&ctx, &mut found).unwrap();
+        discover_script(&ctx, &[], &mut found).unwrap();
         let [classic, computed] = &found.invocations[..] else {
             panic!("{:?}", found.invocations);
         };
