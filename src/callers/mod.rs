@@ -259,6 +259,18 @@ pub fn discover(repo_root: &Path) -> Discovery {
     let mut callers = files::callers(repo_root, &mut d.errors);
     callers.sort_by_key(|(_, kind)| *kind == files::FileKind::Shell);
     let mut script_runs: Vec<(PathBuf, scan::Cwd)> = Vec::new();
+    // A script named by another script may run from anywhere that one does:
+    // only callers outside scripts tell a script's directory.
+    let script_texts: Vec<(PathBuf, String)> = callers
+        .iter()
+        .filter(|(_, k)| *k == files::FileKind::Shell)
+        .map(|(p, _)| {
+            (
+                p.clone(),
+                std::fs::read_to_string(repo_root.join(p)).unwrap_or_default(),
+            )
+        })
+        .collect();
     for (rel, kind) in callers {
         let text = match std::fs::read(repo_root.join(&rel)) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -295,11 +307,22 @@ pub fn discover(repo_root: &Path) -> Discovery {
             }
             files::FileKind::Makefile => make::discover(&ctx, &mut found),
             files::FileKind::Shell => {
-                let run_from: Vec<&scan::Cwd> = script_runs
+                let name = rel
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let named_by_script = script_texts
                     .iter()
-                    .filter(|(p, _)| *p == rel)
-                    .map(|(_, c)| c)
-                    .collect();
+                    .any(|(p, t)| *p != rel && t.contains(&name));
+                let run_from: Vec<&scan::Cwd> = if named_by_script {
+                    Vec::new()
+                } else {
+                    script_runs
+                        .iter()
+                        .filter(|(p, _)| *p == rel)
+                        .map(|(_, c)| c)
+                        .collect()
+                };
                 scan::discover_script(&ctx, &run_from, &mut found)
             }
             files::FileKind::Jenkinsfile => jenkins::discover(&ctx, &mut found),
