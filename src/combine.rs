@@ -133,6 +133,8 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
             edits.push(Edit::delete(t.map.span(start..r.end)));
         }
     }
+    // Removed text takes the edits other rules made inside it.
+    let mut removed: Vec<Edit> = Vec::new();
     for ((run, text), cmds) in commands {
         let texts = facts.run_texts(run);
         let t = &texts[text];
@@ -142,18 +144,33 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
             continue;
         };
         if removal.leaves_empty {
-            match t.kind {
-                TextKind::CommandLine if d.instructions[run].heredocs.is_empty() => {
-                    deleted.insert(run);
-                }
-                _ => edits.push(Edit::delete(t.map.span(0..script.text.len()))),
-            }
+            // Nothing left to run: the RUN goes, with any heredoc bodies.
+            deleted.insert(run);
             continue;
         }
         for r in removal.ranges {
-            edits.push(Edit::delete(t.map.span(r)));
+            removed.push(Edit::delete(t.map.span(r)));
+        }
+        // The heredoc bodies a removed command of a RUN's first line fed sit
+        // after that line: they go with it.
+        if t.kind == TextKind::CommandLine {
+            let ins = &d.instructions[run];
+            for &c in &cmds {
+                for &h in &script.commands[c].heredocs {
+                    if let Some(body) = ins.heredocs.get(script.heredocs[h].ordinal) {
+                        let span = Span::new(body.body.start, body.terminator.end);
+                        removed.push(Edit::delete(whole_lines(src, span)));
+                    }
+                }
+            }
         }
     }
+    edits.retain(|e| {
+        !removed
+            .iter()
+            .any(|r| r.span.start <= e.span.start && e.span.end <= r.span.end)
+    });
+    edits.extend(removed);
     for (idx, words) in declarations {
         let ins = &d.instructions[idx];
         let spans: Vec<Span> = match &ins.args {

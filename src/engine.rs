@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::combine::ENV_SECRET_ID;
 use crate::envfile::{self, IgnoreKind, WantedEntry};
-use crate::rules::{FileSecret, Finding};
+use crate::rules::{EnvValue, FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
@@ -48,6 +48,10 @@ pub struct FileReport {
     pub env_reused: Vec<String>,
     /// Ignore files to create or extend: path and new text.
     pub ignore_updates: Vec<(PathBuf, String)>,
+    /// Secret files dfix creates next to the `.env` (what a RUN used to
+    /// write into the image): their id, path, and text when it is to be
+    /// written (`None`: already there, the same).
+    pub generated: Vec<(String, PathBuf, Option<String>)>,
     pub build_command: Option<String>,
     /// The changes were written.
     pub written: bool,
@@ -90,7 +94,8 @@ impl FileReport {
         self.analysis
             .env
             .iter()
-            .filter_map(|e| e.value.as_ref().map(|v| v.expose()))
+            .filter_map(|e| e.value.secret().map(|v| v.expose()))
+            .chain(self.analysis.generated.iter().map(|g| g.content.expose()))
             .filter(|v| !v.is_empty())
             .collect()
     }
@@ -145,6 +150,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         env_text: None,
         env_reused: Vec::new(),
         ignore_updates: Vec::new(),
+        generated: Vec::new(),
         build_command: None,
         written: false,
         problems: Vec::new(),
@@ -154,13 +160,21 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     if !report.changes() {
         return Ok(report);
     }
+    report.generated = report
+        .analysis
+        .generated
+        .iter()
+        .map(|g| (g.id.clone(), generated_path(&report.env_path, &g.id), None))
+        .collect();
     report.build_command = Some(build_command(&report, &context));
     if options.check {
         // Findings only: the .env and ignore files are not read, so a broken
         // one never hides them.
         return Ok(report);
     }
-    let planned = plan_env(&mut report).and_then(|()| plan_ignores(&mut report, &context));
+    let planned = plan_env(&mut report)
+        .and_then(|()| plan_generated(&mut report))
+        .and_then(|()| plan_ignores(&mut report, &context));
     if let Err(problem) = planned {
         report.problems.push(problem);
         return Ok(report);
@@ -199,11 +213,12 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
         .env
         .iter()
         .map(|e| match &e.value {
-            Some(v) => WantedEntry::secret(&e.name, v.expose()),
-            None => WantedEntry::placeholder(
+            EnvValue::Secret(v) => WantedEntry::secret(&e.name, v.expose()),
+            EnvValue::Placeholder => WantedEntry::placeholder(
                 &e.name,
                 Some(&format!("fill in: was --build-arg {}", e.name)),
             ),
+            EnvValue::Derived(t) => WantedEntry::derived(&e.name, t),
         })
         .collect();
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
@@ -229,6 +244,35 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
     Ok(())
 }
 
+/// Where a generated secret file goes: next to the `.env`, named after it
+/// (`.env.netrc`).
+fn generated_path(env_path: &Path, id: &str) -> PathBuf {
+    let name = env_path
+        .file_name()
+        .map_or_else(|| ".env".into(), |n| n.to_string_lossy().into_owned());
+    env_path.with_file_name(format!("{name}.{id}"))
+}
+
+/// The generated secret files: written unless already there with the same
+/// text; another text there is never overwritten.
+fn plan_generated(report: &mut FileReport) -> Result<(), String> {
+    for (i, g) in report.analysis.generated.iter().enumerate() {
+        let path = &report.generated[i].1;
+        let text = g.content.expose();
+        match envfile::read_env_file(path).map_err(|e| e.to_string())? {
+            Some(old) if old == text => {}
+            Some(_) => {
+                return Err(format!(
+                    "{}: holds something else, not overwritten; nothing written",
+                    path.display()
+                ))
+            }
+            None => report.generated[i].2 = Some(text.to_owned()),
+        }
+    }
+    Ok(())
+}
+
 fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let mut entries: Vec<String> = Vec::new();
     if report.analysis.uses_env_file() {
@@ -236,6 +280,12 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
             entries.push(rel);
         }
     }
+    entries.extend(
+        report
+            .generated
+            .iter()
+            .filter_map(|(_, path, _)| relative_to(path, context)),
+    );
     entries.extend(report.analysis.files.iter().map(|f| f.source.clone()));
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     let dockerignore = context.join(".dockerignore");
@@ -253,18 +303,15 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     if report.analysis.uses_env_file() && envfile::is_in_git_repo(env_dir) {
         let gitignore = env_dir.join(".gitignore");
         let existing = read_optional(&gitignore)?;
-        let name = report
-            .env_path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-        if let Some(name) = name {
-            if let Some(text) = envfile::plan_ignore_update_with_temp(
-                IgnoreKind::Git,
-                existing.as_deref(),
-                &[&name],
-            ) {
-                report.ignore_updates.push((gitignore, text));
-            }
+        let names: Vec<String> = std::iter::once(&report.env_path)
+            .chain(report.generated.iter().map(|(_, p, _)| p))
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(text) =
+            envfile::plan_ignore_update_with_temp(IgnoreKind::Git, existing.as_deref(), &names)
+        {
+            report.ignore_updates.push((gitignore, text));
         }
     }
     Ok(())
@@ -299,6 +346,9 @@ fn build_command(report: &FileReport, context: &Path) -> String {
         let src = context.join(source);
         cmd.push_str(&format!(" {}", buildcmd::secret_flag(id, &src)));
     }
+    for (id, path, _) in &report.generated {
+        cmd.push_str(&format!(" {}", buildcmd::secret_flag(id, path)));
+    }
     cmd.push_str(&format!(
         " -f {} {}",
         buildcmd::path_word(&report.path),
@@ -314,6 +364,11 @@ fn write(report: &mut FileReport, force: bool) -> Result<(), String> {
             .as_deref()
             .map(|t| (report.env_path.as_path(), t)),
         ignores: &report.ignore_updates,
+        secrets: &report
+            .generated
+            .iter()
+            .filter_map(|(_, p, t)| t.clone().map(|t| (p.clone(), t)))
+            .collect::<Vec<_>>(),
         dockerfile: &report.path,
         text: &report.rewritten,
         force,

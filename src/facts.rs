@@ -44,6 +44,8 @@ pub struct Facts<'d, 's> {
     pub userinfo_vars: BTreeSet<String>,
     /// Defaults of the ARGs before the first FROM.
     pub global_args: BTreeMap<String, String>,
+    /// Every name an ARG or ENV declares: what a RUN may read.
+    pub declared: BTreeSet<String>,
 }
 
 /// What a piece of RUN text is.
@@ -119,6 +121,7 @@ impl<'d, 's> Facts<'d, 's> {
             non_root: vec![false; n],
             userinfo_vars: crate::secrets::url::userinfo_variables(d.source),
             global_args: BTreeMap::new(),
+            declared: BTreeSet::new(),
         };
         // A backtick escape is common on Windows but not proof of it: the
         // base image and SHELL decide.
@@ -133,6 +136,13 @@ impl<'d, 's> Facts<'d, 's> {
             }
             let stage = facts.stages.len().checked_sub(1);
             facts.stage_of[idx] = stage;
+            if matches!(ins.keyword, Keyword::Arg | Keyword::Env) {
+                if let Args::KeyValues(pairs) = &ins.args {
+                    facts
+                        .declared
+                        .extend(pairs.iter().map(|kv| kv.key.value.to_string()));
+                }
+            }
             match ins.keyword {
                 Keyword::Arg if stage.is_none() => {
                     if let Args::KeyValues(pairs) = &ins.args {

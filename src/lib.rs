@@ -42,6 +42,8 @@ pub struct Analysis {
     pub env: Vec<EnvSecret>,
     /// Files the build now receives as secret mounts.
     pub files: Vec<FileSecret>,
+    /// Secret files to create next to the `.env` (what a RUN wrote).
+    pub generated: Vec<rules::GeneratedFile>,
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
     pub secret_spans: Vec<syntax::Span>,
@@ -91,6 +93,7 @@ pub fn analyze_parsed(
         env,
         files,
         secret_spans,
+        generated,
         ..
     } = plan;
     let rewritten = fix::apply(d.source, &edits)?;
@@ -103,6 +106,7 @@ pub fn analyze_parsed(
         rewritten,
         env,
         files,
+        generated,
         secret_spans,
     })
 }

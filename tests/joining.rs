@@ -58,7 +58,7 @@ fn continuations_are_read_as_buildkit_joins_them() {
         let values: Vec<&str> = a
             .env
             .iter()
-            .filter_map(|e| e.value.as_ref().map(|v| v.expose()))
+            .filter_map(|e| e.value.secret().map(|v| v.expose()))
             .collect();
         assert_eq!(values, [*value], "{source:?}");
         assert!(a.findings.iter().all(|f| f.fixable()), "{source:?}");

@@ -53,12 +53,19 @@ pub enum WantedValue {
     /// A value the user has to fill in (e.g. a former `--build-arg`); the
     /// note, if any, ends up in the line's comment.
     Placeholder { note: Option<String> },
+    /// A value made of earlier entries: the text of a double-quoted word
+    /// whose only expansions are `${NAME}` (a tool's own variable built from
+    /// a secret, such as `GIT_CONFIG_KEY_0`). Written as
+    /// `export NAME="text"`; sh and dotenvy expand it alike when it passes
+    /// [`derived_value`].
+    Derived(String),
 }
 
 impl fmt::Debug for WantedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WantedValue::Secret(_) => f.write_str("Secret(<redacted>)"),
+            WantedValue::Derived(t) => f.debug_tuple("Derived").field(t).finish(),
             WantedValue::Placeholder { note } => {
                 f.debug_struct("Placeholder").field("note", note).finish()
             }
@@ -78,6 +85,13 @@ impl WantedEntry {
         WantedEntry {
             name: name.into(),
             value: WantedValue::Secret(value.into()),
+        }
+    }
+
+    pub fn derived(name: impl Into<String>, template: impl Into<String>) -> Self {
+        WantedEntry {
+            name: name.into(),
+            value: WantedValue::Derived(template.into()),
         }
     }
 
@@ -310,6 +324,17 @@ pub fn plan(
                     })?,
                 )
             }
+            WantedValue::Derived(t) => {
+                // Checked now; the value is worked out against the file below.
+                derived_value(t, &|_| Some(String::new())).ok_or_else(|| {
+                    EnvFileError::Unrepresentable {
+                        path: path.to_owned(),
+                        key: entry.name.clone(),
+                        why: "a derived value may only expand ${NAME} of other entries",
+                    }
+                })?;
+                Some(format!("\"{t}\""))
+            }
             WantedValue::Placeholder { .. } => None,
         });
     }
@@ -341,10 +366,12 @@ pub fn plan(
         let is_placeholder = quoted.is_none();
         let secret = match &entry.value {
             WantedValue::Secret(v) => Some(v.as_str()),
-            WantedValue::Placeholder { .. } => None,
+            WantedValue::Placeholder { .. } | WantedValue::Derived(_) => None,
         };
         let line = match (&entry.value, quoted) {
-            (WantedValue::Secret(_), Some(q)) => format!("export {}={q}", entry.name),
+            (WantedValue::Secret(_) | WantedValue::Derived(_), Some(q)) => {
+                format!("export {}={q}", entry.name)
+            }
             (WantedValue::Placeholder { note }, _) => {
                 let note = note.as_deref().map(clean_note).unwrap_or_default();
                 if note.is_empty() {
@@ -353,7 +380,9 @@ pub fn plan(
                     format!("export {}='' # TODO: fill in ({note})", entry.name)
                 }
             }
-            (WantedValue::Secret(_), None) => unreachable!("secrets are quoted above"),
+            (WantedValue::Secret(_) | WantedValue::Derived(_), None) => {
+                unreachable!("secrets and derived values are quoted above")
+            }
         };
         let mut planned = PlannedEntry {
             name: entry.name.clone(),
@@ -362,8 +391,24 @@ pub fn plan(
             line: None,
             exported: true,
         };
+        let derived = matches!(entry.value, WantedValue::Derived(_));
         let add = match (known.get(&entry.name), secret) {
             (None, _) => true,
+            // A derived line is the same when its text is.
+            (Some(k), None) if derived => {
+                let same = k.line.is_some_and(|n| line_text(old, n).trim_end() == line);
+                if !same {
+                    return Err(EnvFileError::Conflict {
+                        path: path.to_owned(),
+                        key: entry.name.clone(),
+                        line: k.line,
+                        reason: reason_for(&k.state),
+                    });
+                }
+                planned.outcome = Outcome::Reused;
+                planned.line = k.line;
+                false
+            }
             // A placeholder is satisfied by any definition.
             (Some(k), None) => {
                 planned.outcome = Outcome::Reused;
@@ -459,6 +504,53 @@ pub fn plan(
     })
 }
 
+/// The text of 1-based line `n` of `text`, without its line ending.
+fn line_text(text: &str, n: usize) -> &str {
+    text.split('\n')
+        .nth(n - 1)
+        .unwrap_or("")
+        .trim_end_matches('\r')
+}
+
+/// The value of a derived entry's text (the inside of a double-quoted word),
+/// looking up `${NAME}` with `lookup`; `None` when the text holds anything
+/// sh and dotenvy might read differently: an expansion other than
+/// `${NAME}`, an unescaped `"` or backtick, a backslash that escapes
+/// anything but `"`, `$` or `\`, a backtick (sh runs it, dotenvy keeps
+/// it, and refuses one escaped), a line break.
+pub fn derived_value(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next()? {
+                // dotenvy refuses an escaped backtick: none at all, then.
+                e @ ('"' | '$' | '\\') => out.push(e),
+                _ => return None,
+            },
+            '$' => {
+                if chars.next()? != '{' {
+                    return None;
+                }
+                let mut name = String::new();
+                loop {
+                    match chars.next()? {
+                        '}' => break,
+                        c => name.push(c),
+                    }
+                }
+                if !is_valid_name(&name) {
+                    return None;
+                }
+                out.push_str(&lookup(&name).unwrap_or_default());
+            }
+            '"' | '`' | '\n' | '\r' | '\0' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 /// Re-reads the merged text with dotenvy and checks that every appended
 /// line gives back exactly the wanted value, with nothing sh would read
 /// differently. This is a guard against a quoting bug ever mangling a
@@ -485,14 +577,19 @@ fn verify_round_trip(
             continue;
         }
         let want = match &entry.value {
-            WantedValue::Secret(v) => v.as_str(),
-            WantedValue::Placeholder { .. } => "",
+            WantedValue::Secret(v) => Some(v.as_str()),
+            WantedValue::Placeholder { .. } => Some(""),
+            // Its value depends on the lines before it (the check reads one
+            // line at a time): [`derived_value`] vouches for its text, and a
+            // test reads whole files back in sh and dotenvy.
+            WantedValue::Derived(_) => None,
         };
+        let derived = matches!(entry.value, WantedValue::Derived(_));
         let def = last
             .get(planned.name.as_str())
             .ok_or_else(|| unrepresentable(&planned.name))?;
-        if def.value != want
-            || def.concern.is_some()
+        if want.is_some_and(|w| def.value != w)
+            || (def.concern.is_some() && !derived)
             || !def.exported
             || Some(def.line) != planned.line
         {

@@ -401,3 +401,51 @@ proptest! {
         prop_assert_eq!(out.stdout, value.as_bytes());
     }
 }
+
+/// A derived entry (`export K="...${A}..."`) reads back alike in every shell
+/// and in dotenvy, made of the secret before it, whatever the secret holds.
+#[test]
+fn derived_entries_read_back_in_sh_and_dotenvy() {
+    for secret in nasty_values().into_iter().filter(|v| !v.contains('\0')) {
+        let wanted = vec![
+            WantedEntry::secret("TOKEN", &secret),
+            WantedEntry::derived(
+                "GIT_CONFIG_KEY_0",
+                "url.https://ci:${TOKEN}@git.example.com/.insteadOf",
+            ),
+            WantedEntry::derived("ODD", "a \\\"quoted\\\" \\$dollar \\\\ ${TOKEN}"),
+        ];
+        let planned = plan(Path::new(".env"), None, &wanted).unwrap();
+        assert_reads_back(
+            &planned.text,
+            &[
+                ("TOKEN".into(), secret.clone()),
+                (
+                    "GIT_CONFIG_KEY_0".into(),
+                    format!("url.https://ci:{secret}@git.example.com/.insteadOf"),
+                ),
+                ("ODD".into(), format!("a \"quoted\" $dollar \\ {secret}")),
+            ],
+        );
+        // A second run finds it all there.
+        let again = plan(Path::new(".env"), Some(&planned.text), &wanted).unwrap();
+        assert!(!again.changed);
+    }
+}
+
+#[test]
+fn derived_entries_refuse_other_expansions_and_clashes() {
+    for bad in [
+        "$(id)", "${A:-x}", "$A", "`id`", "\\`", "a\"b", "a\nb", "\\n",
+    ] {
+        let wanted = [WantedEntry::derived("K", bad)];
+        assert!(
+            plan(Path::new(".env"), None, &wanted).is_err(),
+            "{bad:?} accepted"
+        );
+    }
+    let wanted = [WantedEntry::derived("K", "x${A}")];
+    let first = plan(Path::new(".env"), None, &wanted).unwrap();
+    let other = [WantedEntry::derived("K", "y${A}")];
+    assert!(plan(Path::new(".env"), Some(&first.text), &other).is_err());
+}

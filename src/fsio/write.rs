@@ -1,5 +1,6 @@
 //! Putting one Dockerfile's changes on disk, in an order a crash cannot
-//! spoil: the `.env` first, then the ignore files, the Dockerfile last. A
+//! spoil: the `.env` first, then generated secret files, the ignore files,
+//! the Dockerfile last. A
 //! run killed at any point leaves each Dockerfile either as it was or fully
 //! rewritten, and a rewritten Dockerfile always finds its keys in the
 //! `.env` (an `.env` with a key no Dockerfile uses yet is harmless: the next
@@ -35,6 +36,8 @@ pub struct Commit<'a> {
     pub env: Option<(&'a Path, &'a str)>,
     /// Ignore files and their new text.
     pub ignores: &'a [(PathBuf, String)],
+    /// New secret files (private, like the `.env`) and their text.
+    pub secrets: &'a [(PathBuf, String)],
     /// The Dockerfile and its rewritten text.
     pub dockerfile: &'a Path,
     pub text: &'a str,
@@ -91,6 +94,9 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
                 env.display()
             ));
         }
+    }
+    for (path, text) in commit.secrets {
+        envfile::write_env_file(path, text).map_err(|e| e.to_string())?;
     }
     for (path, target, text) in ignores {
         notices.extend(replace(path, target.as_ref(), text.as_bytes())?);

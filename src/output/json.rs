@@ -91,6 +91,16 @@ impl FileJson {
                     source: f.source.clone(),
                     target: f.target.clone(),
                 })
+                .chain(
+                    r.generated
+                        .iter()
+                        .zip(&r.analysis.generated)
+                        .map(|((id, path, _), g)| SecretFileJson {
+                            id: id.clone(),
+                            source: path.display().to_string(),
+                            target: g.target.clone(),
+                        }),
+                )
                 .collect(),
             build_command: r.build_command.clone(),
             written: r.written,

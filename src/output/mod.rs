@@ -11,6 +11,7 @@ use console::Style;
 use similar::TextDiff;
 
 use crate::engine::FileReport;
+use crate::rules::EnvValue;
 use crate::secrets;
 
 /// How to print.
@@ -167,9 +168,11 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     };
     for e in &report.analysis.env {
         let shown = match &e.value {
-            Some(v) if style.show_secrets => v.expose().to_owned(),
-            Some(v) => secrets::mask(v.expose()),
-            None => "<fill in: was --build-arg>".to_owned(),
+            // A derived value names other entries; it holds no secret.
+            EnvValue::Derived(t) => format!("\"{t}\""),
+            EnvValue::Secret(v) if style.show_secrets => v.expose().to_owned(),
+            EnvValue::Secret(v) => secrets::mask(v.expose()),
+            EnvValue::Placeholder => "<fill in: was --build-arg>".to_owned(),
         };
         let state = if report.env_reused.contains(&e.name) {
             "already there"
@@ -185,10 +188,23 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
             f.source, f.target, f.id
         );
     }
+    for ((id, path, _), g) in report.generated.iter().zip(&report.analysis.generated) {
+        let _ = writeln!(
+            out,
+            "secret file {} holds what a RUN wrote to {} (id {id}): {verb}",
+            path.display(),
+            g.target
+        );
+    }
     for (path, _) in &report.ignore_updates {
         let _ = writeln!(out, "{}: {verb} the secret paths into it", path.display());
     }
-    if report.analysis.env.iter().any(|e| e.value.is_none()) {
+    if report
+        .analysis
+        .env
+        .iter()
+        .any(|e| e.value == EnvValue::Placeholder)
+    {
         let _ = writeln!(
             out,
             "fill in the placeholders in {env}: those values used to come from --build-arg"

@@ -36,7 +36,7 @@
 use super::secret_build_arg::WINDOWS;
 use crate::facts::{RunText, TextKind};
 use crate::fix::Edit;
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, EnvValue, LiteralUse, Rule};
 use crate::secrets::detect::{self, Found};
 use crate::secrets::prefilter::may_hold_credential;
 use crate::secrets::{find_credentials, CredentialKind, SecretValue};
@@ -114,7 +114,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize) {
         exec_form(cx, idx, items, windows);
         return;
     }
-    for text in facts.run_texts(idx) {
+    for (t, text) in facts.run_texts(idx).iter().enumerate() {
         if !may_hold_credential(text.text) {
             continue;
         }
@@ -124,7 +124,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize) {
             _ => detect::in_script(&script),
         };
         for m in found {
-            literal(cx, idx, &text, &script, &m, windows);
+            literal(cx, (idx, t), text, &script, &m, windows);
         }
     }
 }
@@ -132,7 +132,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize) {
 /// Replaces one literal found in a RUN text.
 fn literal(
     cx: &mut Context<'_, '_, '_>,
-    idx: usize,
+    (idx, t): (usize, usize),
     text: &RunText<'_, '_>,
     script: &Script<'_>,
     m: &Found,
@@ -174,6 +174,13 @@ fn literal(
     for e in text.map.replace(splice.range, &splice.replacement) {
         cx.plan.edit(e);
     }
+    cx.plan.literal_uses.push(LiteralUse {
+        run: idx,
+        text: t,
+        word: m.word,
+        range: m.range.clone(),
+        name: name.clone(),
+    });
     moved(cx, idx, span, what, name, value);
 }
 
@@ -191,7 +198,8 @@ fn moved(
         format!("{what} (moves to .env as {name})"),
         None,
     );
-    cx.plan.add_env(name, Some(SecretValue::new(value)));
+    cx.plan
+        .add_env(name, EnvValue::Secret(SecretValue::new(value)));
     cx.plan.source_env(idx);
 }
 

@@ -6,6 +6,7 @@
 //! and one line in [`RULES`].
 
 pub mod hardcoded_credential;
+pub mod persisted_credential;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
 
@@ -27,20 +28,25 @@ pub enum Rule {
     SecretFileCopy,
     /// DF003: see [`secret_build_arg`].
     SecretBuildArg,
+    /// DF004: see [`persisted_credential`].
+    PersistedCredential,
 }
 
 /// Every rule, in id order.
-pub const ALL: [Rule; 3] = [
+pub const ALL: [Rule; 4] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
+    Rule::PersistedCredential,
 ];
 
 /// The checks, in the order they run: declarations first, so the names of
-/// secret variables are known before literals are named.
+/// secret variables are known before literals are named; literals before
+/// what tools do with them.
 const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
     secret_build_arg::check,
     hardcoded_credential::check,
+    persisted_credential::check,
     secret_file_copy::check,
 ];
 
@@ -50,6 +56,7 @@ impl Rule {
             Rule::HardcodedCredential => "DF001",
             Rule::SecretFileCopy => "DF002",
             Rule::SecretBuildArg => "DF003",
+            Rule::PersistedCredential => "DF004",
         }
     }
 
@@ -58,6 +65,7 @@ impl Rule {
             Rule::HardcodedCredential => "hardcoded-credential",
             Rule::SecretFileCopy => "secret-file-copy",
             Rule::SecretBuildArg => "secret-build-arg",
+            Rule::PersistedCredential => "persisted-credential",
         }
     }
 
@@ -68,6 +76,7 @@ impl Rule {
             Rule::SecretBuildArg => {
                 "a secret is passed as a build argument or environment variable"
             }
+            Rule::PersistedCredential => "a command writes a credential it is given into the image",
         }
     }
 }
@@ -92,9 +101,31 @@ impl Finding {
 #[derive(Clone, Debug)]
 pub struct EnvSecret {
     pub name: String,
-    /// `None`: the value used to come from `--build-arg NAME=...`; the user
-    /// fills it in.
-    pub value: Option<SecretValue>,
+    pub value: EnvValue,
+}
+
+/// What an `.env` entry holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvValue {
+    /// A literal taken out of the Dockerfile.
+    Secret(SecretValue),
+    /// The value used to come from `--build-arg NAME=...`: the user fills it
+    /// in.
+    Placeholder,
+    /// A tool's own variable made of other entries: the text of a
+    /// double-quoted shell word whose only expansions are `${NAME}` of
+    /// earlier entries (`url.https://ci:${GIT_TOKEN}@host/.insteadOf`).
+    Derived(String),
+}
+
+impl EnvValue {
+    /// The literal, when there is one.
+    pub fn secret(&self) -> Option<&SecretValue> {
+        match self {
+            EnvValue::Secret(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// A file the build now receives as a secret mount instead of a COPY.
@@ -104,6 +135,29 @@ pub struct FileSecret {
     /// Path of the file in the build context, as the COPY named it.
     pub source: String,
     /// Where it is mounted (the path it used to have in the image).
+    pub target: String,
+}
+
+/// A literal moved to the `.env` file, where it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LiteralUse {
+    pub run: usize,
+    /// Index into [`Facts::run_texts`] of the RUN.
+    pub text: usize,
+    /// The word of the lexed text, and the literal's bytes in its value.
+    pub word: usize,
+    pub range: std::ops::Range<usize>,
+    /// The `.env` entry it moved to.
+    pub name: String,
+}
+
+/// A secret file dfix creates next to the `.env` file (the content a RUN
+/// used to write into the image), mounted where it was written.
+#[derive(Clone, Debug)]
+pub struct GeneratedFile {
+    pub id: String,
+    pub content: SecretValue,
+    /// Where RUNs find it.
     pub target: String,
 }
 
@@ -155,6 +209,13 @@ pub struct Plan {
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
     pub secret_spans: Vec<Span>,
+    /// Secret variables whose declarations go: the build now reads them from
+    /// the `.env` file (and commands that use them may keep them: DF004).
+    pub secret_vars: std::collections::BTreeSet<String>,
+    /// Where literals moved to the `.env` file were used.
+    pub literal_uses: Vec<LiteralUse>,
+    /// Secret files dfix writes next to the `.env` file and mounts.
+    pub generated: Vec<GeneratedFile>,
     env_index: HashMap<String, usize>,
     by_value: HashMap<String, usize>,
     taken: HashSet<String>,
@@ -185,17 +246,51 @@ impl Plan {
         self.source_env.insert(run);
     }
 
+    /// Replaces a span that earlier edits may have touched inside (a whole
+    /// URL whose password was spliced): those edits go.
+    pub fn replace_span(&mut self, span: Span, content: String) {
+        self.edits
+            .retain(|e| !(span.start <= e.span.start && e.span.end <= span.end));
+        self.edits.push(Edit::replace(span, content));
+    }
+
+    /// The name of the `.env` entry holding this literal, if one does.
+    pub fn env_name_of_value(&self, value: &str) -> Option<&str> {
+        self.by_value.get(value).map(|&i| self.env[i].name.as_str())
+    }
+
+    /// Whether `.env` already has an entry with this name.
+    pub fn has_env(&self, name: &str) -> bool {
+        self.env_index.contains_key(name)
+    }
+
+    /// Adds a derived entry; `false` when the name already holds something
+    /// else (two different values for one tool variable).
+    pub fn add_derived(&mut self, name: &str, template: String) -> bool {
+        // `AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID}"`: the entry is there.
+        if template == format!("${{{name}}}") && self.env_index.contains_key(name) {
+            return true;
+        }
+        match self.env_index.get(name) {
+            Some(&i) => self.env[i].value == EnvValue::Derived(template),
+            None => {
+                self.add_env(name.to_owned(), EnvValue::Derived(template));
+                true
+            }
+        }
+    }
+
     /// A variable name no made-up name may take.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());
     }
 
     /// Adds an `.env` entry (once per name).
-    pub fn add_env(&mut self, name: String, value: Option<SecretValue>) {
+    pub fn add_env(&mut self, name: String, value: EnvValue) {
         if self.env_index.contains_key(&name) {
             return;
         }
-        if let Some(v) = &value {
+        if let EnvValue::Secret(v) = &value {
             self.by_value
                 .entry(v.expose().to_owned())
                 .or_insert(self.env.len());

@@ -32,7 +32,7 @@
 //! `LABEL`, a `CMD` that needs it at run time) is reported for a person.
 
 use crate::facts::Stage;
-use crate::rules::{Context, Intent, Rule};
+use crate::rules::{Context, EnvValue, Intent, Rule};
 use crate::secrets::url::references;
 use crate::secrets::{is_secret_name, judge, SecretValue, Verdict};
 use crate::shell::Script;
@@ -52,7 +52,7 @@ struct SecretVar {
     from_env: bool,
     /// `ENV NAME=$NAME` promotions: more words to delete.
     promotions: Vec<(usize, Span)>,
-    value: Option<SecretValue>,
+    value: EnvValue,
     /// The finding's rule and message.
     rule: Rule,
     message: String,
@@ -258,13 +258,14 @@ fn declarations(
                     .flatten()
                     .filter(|g| judge(g) == Verdict::Secret)
             })
-            .map(SecretValue::new);
+            .map(SecretValue::new)
+            .map_or(EnvValue::Placeholder, EnvValue::Secret);
         let kind = if from_env {
             "environment variable"
         } else {
             "build argument"
         };
-        let (rule, mut message) = if value.is_some() {
+        let (rule, mut message) = if value.secret().is_some() {
             (
                 Rule::HardcodedCredential,
                 format!("{kind} {name} has a literal secret value"),
@@ -280,7 +281,7 @@ fn declarations(
                 "; once it leaves the image config, pass it at run time if the container needs it",
             );
         }
-        if value.is_some() {
+        if value.secret().is_some() {
             if let Some(v) = &kv.value {
                 cx.plan.secret_spans.push(v.span);
             }
@@ -329,6 +330,7 @@ fn settle(
             }
         }
         cx.plan.add_env(v.name.clone(), v.value.clone());
+        cx.plan.secret_vars.insert(v.name.clone());
         cx.plan.intend(Intent::DeleteDeclaration(v.decl, v.word));
         for &(idx, word) in &v.promotions {
             cx.plan.intend(Intent::DeleteDeclaration(idx, word));

@@ -199,6 +199,14 @@ impl Word {
             .any(|s| s.dynamic)
     }
 
+    /// The value as runs: each value range, and whether the shell computes it
+    /// (an expansion, kept as written) or it is literal text.
+    pub fn runs(&self) -> impl Iterator<Item = (Range<usize>, bool)> + '_ {
+        self.segs
+            .iter()
+            .map(|s| (s.val()..s.val() + s.val_len(), s.dynamic))
+    }
+
     /// The word is one expansion and nothing else (`$X`, `"${X:-y}"`).
     pub fn is_reference(&self) -> bool {
         !self.segs.is_empty() && self.segs.iter().all(|s| s.dynamic)

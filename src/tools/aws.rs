@@ -1,5 +1,10 @@
 //! The AWS CLI: `aws configure set aws_secret_access_key SECRET` (and the key
-//! id and session token).
+//! id and session token) writes `~/.aws/credentials`.
+//!
+//! Remedy: the command goes, and the value reaches the CLI as
+//! `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN` in `.env`,
+//! which take precedence over the files. Not for a named profile (a
+//! `--profile` on the command line wins over the variables).
 
 use super::options::{self, ShortP};
 use super::{Invocation, Tool};
@@ -12,6 +17,7 @@ pub static TOOL: Tool = Tool {
     triggers: &["configure"],
     check: None,
     detect,
+    persist: Some(persist),
     examples: &[
         "aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG",
         "aws --profile p configure set default.aws_session_token sesstok",
@@ -56,4 +62,48 @@ fn configure_set(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
         ..Ctx::default()
     };
     f.add_rest(pos[3], 0, K::AwsConfig, role, ctx);
+}
+
+/// The variable each credential key maps to.
+fn variable(key: &str) -> Option<&'static str> {
+    match key {
+        "aws_access_key_id" => Some("AWS_ACCESS_KEY_ID"),
+        "aws_secret_access_key" => Some("AWS_SECRET_ACCESS_KEY"),
+        "aws_session_token" => Some("AWS_SESSION_TOKEN"),
+        _ => None,
+    }
+}
+
+fn persist(input: &super::persist::Input<'_>) -> super::persist::Keeps {
+    use super::persist::{Keeps, Remedy};
+    let pos = input.positional(&["--profile", "--region", "--output", "--endpoint-url"]);
+    let [configure, set, key, value, ..] = pos[..] else {
+        return Keeps::Nothing;
+    };
+    if input.value(configure) != "configure" || input.value(set) != "set" || !input.carries(value) {
+        return Keeps::Nothing;
+    }
+    let full = input.value(key);
+    let (profile, key) = full.rsplit_once('.').unwrap_or(("default", full));
+    let Some(var) = variable(key) else {
+        return Keeps::Nothing;
+    };
+    if input.option(&["--profile"]).is_some() || !matches!(profile, "default" | "profile.default") {
+        return Keeps::Manual(
+            "aws configure set writes ~/.aws/credentials for a named profile;              AWS_* variables only replace the default profile"
+                .into(),
+        );
+    }
+    let Some(template) = input.template(value, 0..input.value(value).len()) else {
+        return Keeps::Manual("aws configure set writes ~/.aws/credentials".into());
+    };
+    Keeps::Fix(Remedy {
+        describe: format!(
+            "aws configure set writes ~/.aws/credentials: the command goes, and {var} in .env gives the CLI the key"
+        ),
+        remove: true,
+        derived: vec![(var.to_owned(), template)],
+        later_runs: Some("aws"),
+        ..Remedy::default()
+    })
 }

@@ -1,5 +1,10 @@
 //! Bundler: `bundle config [set] HOST USER:SECRET` (a gem server's
-//! credentials; `mirror.`, `build.` and `local.` keys are something else).
+//! credentials; `mirror.`, `build.` and `local.` keys are something else)
+//! writes `.bundle/config` or `~/.bundle/config`.
+//!
+//! Remedy: the command goes, and `BUNDLE_<HOST>` in `.env` (upper case,
+//! `.` as `__`, `-` as `___`: `gems.my-host.com` → `BUNDLE_GEMS__MY___HOST__COM`)
+//! gives Bundler the same credential.
 
 use super::options::{self, ShortP};
 use super::{positional, Invocation, Tool};
@@ -12,6 +17,7 @@ pub static TOOL: Tool = Tool {
     triggers: &["bundle"],
     check: None,
     detect,
+    persist: Some(persist),
     examples: &[
         "bundle config set gems.example.com alice:bundlepw",
         "bundle config gems.example.com tokenonly123abc",
@@ -62,5 +68,76 @@ fn config(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
         None => {
             f.add_rest(value, 0, K::PackageConfig, R::Token, ctx);
         }
+    }
+}
+
+/// Bundler's variable for a host: `BUNDLE_` + the host with `.` as `__` and
+/// `-` as `___`, upper case.
+fn variable(host: &str) -> String {
+    let host = host.split("://").last().unwrap_or(host);
+    let host = host.split('/').next().unwrap_or(host);
+    let mut out = String::from("BUNDLE_");
+    for c in host.chars() {
+        match c {
+            '.' => out.push_str("__"),
+            '-' => out.push_str("___"),
+            c => out.push(c.to_ascii_uppercase()),
+        }
+    }
+    out
+}
+
+fn persist(input: &super::persist::Input<'_>) -> super::persist::Keeps {
+    use super::persist::{Keeps, Remedy};
+    let pos = input.positional(&[]);
+    if pos.first().map(|&w| input.value(w)) != Some("config") {
+        return Keeps::Nothing;
+    }
+    let at = if pos.get(1).is_some_and(|&w| input.value(w) == "set") {
+        2
+    } else {
+        1
+    };
+    let (Some(&key), Some(&value)) = (pos.get(at), pos.get(at + 1)) else {
+        return Keeps::Nothing;
+    };
+    if !input.carries(value) {
+        return Keeps::Nothing;
+    }
+    let k = input.value(key);
+    let var = if k.starts_with("BUNDLE_") {
+        k.to_owned()
+    } else {
+        variable(k)
+    };
+    if !crate::shell::is_name(&var) {
+        return Keeps::Manual("bundle config writes .bundle/config".into());
+    }
+    let Some(t) = input.template(value, 0..input.value(value).len()) else {
+        return Keeps::Manual("bundle config writes .bundle/config".into());
+    };
+    Keeps::Fix(Remedy {
+        describe: format!(
+            "bundle config writes .bundle/config: the command goes, and {var} in .env gives Bundler the credential"
+        ),
+        remove: true,
+        derived: vec![(var, t)],
+        later_runs: Some("bundle"),
+        ..Remedy::default()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bundler_mangles_hosts() {
+        assert_eq!(
+            super::variable("my.gem-host.com"),
+            "BUNDLE_MY__GEM___HOST__COM"
+        );
+        assert_eq!(
+            super::variable("https://gems.example.com/"),
+            "BUNDLE_GEMS__EXAMPLE__COM"
+        );
     }
 }

@@ -18,6 +18,7 @@ pub static TOOL: Tool = Tool {
         "curl --user=admin:pw1234 -o x",
         "curl --oauth2-bearer bearer123 https://api.example.com",
     ],
+    persist: None,
 };
 
 /// `curl` and later an option cluster ending in `u` (`-u`, `-fsSLu`): on

@@ -8,10 +8,17 @@
 mod aws;
 mod bundler;
 mod composer;
+mod conda;
 mod curl;
+mod dotnet;
+mod gem;
+mod git;
+mod go;
 mod mysql;
 mod npm;
 pub(crate) mod options;
+pub mod persist;
+mod pip;
 mod poetry;
 mod registry_login;
 mod sshpass;
@@ -46,6 +53,9 @@ pub struct Tool {
     pub detect: fn(&mut Finder<'_, '_>, &Invocation<'_>),
     /// Commands that give this tool a credential, for the tests.
     pub examples: &'static [&'static str],
+    /// Whether (and how) the tool writes a credential it is given into a
+    /// file of the image, and the remedy; `None`: it keeps nothing.
+    pub persist: Option<fn(&persist::Input<'_>) -> persist::Keeps>,
 }
 
 /// Every tool.
@@ -53,9 +63,15 @@ pub static TOOLS: &[&Tool] = &[
     &aws::TOOL,
     &bundler::TOOL,
     &composer::TOOL,
+    &conda::TOOL,
     &curl::TOOL,
+    &dotnet::TOOL,
+    &gem::TOOL,
+    &git::TOOL,
+    &go::TOOL,
     &mysql::TOOL,
     &npm::TOOL,
+    &pip::TOOL,
     &poetry::TOOL,
     &registry_login::TOOL,
     &sshpass::TOOL,

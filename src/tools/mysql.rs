@@ -22,6 +22,7 @@ pub static TOOL: Tool = Tool {
         "mysql -uroot -pRootPw1 -e 'select 1'",
         "mysqldump --password=dumppw db > /dump.sql",
     ],
+    persist: None,
 };
 
 fn detect(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {

@@ -1,6 +1,13 @@
 //! Container registry logins (`docker login -u U -p SECRET host`, podman,
 //! buildah, skopeo, nerdctl, helm registry, oras, crane): the registry is
 //! the credential's host.
+//!
+//! A login writes the credential to a file (`~/.docker/config.json`,
+//! base64-encoded; `/run/containers/0/auth.json` for podman and friends as
+//! root; `--config`/`--authfile` move it), wherever the password came from,
+//! a secret mount included. Remedy: a tmpfs over that directory for the RUN,
+//! so the file never reaches the layer. `helm repo add --password` writes
+//! `repositories.yaml` among other settings: reported for a person.
 
 use super::options::{self, ShortP};
 use super::{Invocation, Tool};
@@ -13,6 +20,7 @@ pub static TOOL: Tool = Tool {
     triggers: &["login"],
     check: None,
     detect,
+    persist: Some(persist),
     examples: &[
         "docker login -u me -p dockerpw registry.example.com",
         "podman login --password=podpw quay.example.com",
@@ -50,4 +58,54 @@ fn registry(f: &Finder<'_, '_>, rest: &[usize]) -> Option<String> {
         j += 1;
     }
     found
+}
+
+fn persist(input: &super::persist::Input<'_>) -> super::persist::Keeps {
+    use super::persist::{Keeps, Remedy};
+    let words: Vec<&str> = input.args.iter().map(|&w| input.value(w)).collect();
+    if input.program == "helm" && words.starts_with(&["repo", "add"]) && input.any() {
+        return Keeps::Manual(
+            "helm repo add keeps the password in repositories.yaml; pass --username/--password to \
+             the helm command that needs them instead"
+                .into(),
+        );
+    }
+    let login = words.iter().position(|w| *w == "login");
+    let Some(login) = login.filter(|&l| l <= 1) else {
+        return Keeps::Nothing;
+    };
+    let _ = login;
+    let dir = match input.program {
+        "docker" | "nerdctl" => match input.option(&["--config"]) {
+            Some((w, at)) => Some(input.value(w)[at..].to_owned()),
+            None => input
+                .home
+                .map(|h| format!("{}/.docker", h.trim_end_matches('/'))),
+        },
+        "podman" | "buildah" | "skopeo" => match input.option(&["--authfile"]) {
+            Some((w, at)) => {
+                let f = &input.value(w)[at..];
+                f.rsplit_once('/').map(|(d, _)| d.to_owned())
+            }
+            None => (input.home == Some("/root")).then(|| "/run/containers/0".to_owned()),
+        },
+        "helm" => input
+            .home
+            .map(|h| format!("{}/.config/helm/registry", h.trim_end_matches('/'))),
+        _ => None,
+    };
+    match dir.filter(|d| d.starts_with('/') && !d.contains(['$', '`', ' ', ','])) {
+        Some(dir) => Keeps::Fix(Remedy {
+            describe: format!(
+                "{} login writes the credential to {dir}: that directory is a tmpfs for this RUN",
+                input.program
+            ),
+            tmpfs: vec![dir],
+            ..Remedy::default()
+        }),
+        None => Keeps::Manual(format!(
+            "{} login writes the credential to a file in its config directory, which dfix cannot place",
+            input.program
+        )),
+    }
 }

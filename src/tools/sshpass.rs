@@ -10,6 +10,7 @@ pub static TOOL: Tool = Tool {
     check: None,
     detect,
     examples: &["sshpass -p sshpw ssh user@host.example.com"],
+    persist: None,
 };
 
 fn detect(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
