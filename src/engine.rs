@@ -197,11 +197,11 @@ fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
 
 /// Keys and values of an existing `.env`, as dotenvy reads them (a file it
 /// cannot read counts as empty here; planning the merge reports it).
-fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
+fn existing_env(path: &Path) -> envfile::Existing {
     let Ok(Some(text)) = envfile::read_env_file(path) else {
         return Default::default();
     };
-    dotenvy::from_read_iter(text.as_bytes()).flatten().collect()
+    envfile::Existing::read(&text)
 }
 
 fn plan_env(report: &mut FileReport) -> Result<(), String> {
@@ -219,6 +219,7 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
                 Some(&format!("fill in: was --build-arg {}", e.name)),
             ),
             EnvValue::Derived(t) => WantedEntry::derived(&e.name, t),
+            EnvValue::Collected(t) => WantedEntry::collected(&e.name, t),
         })
         .collect();
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;

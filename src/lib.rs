@@ -24,8 +24,6 @@ pub mod syntax;
 pub mod tools;
 pub mod walk;
 
-use std::collections::BTreeMap;
-
 pub use cli::{Config, Mode, Outcome};
 pub use driver::run;
 pub use rules::{EnvSecret, FileSecret, Finding, Rule};
@@ -70,10 +68,7 @@ pub enum AnalyzeError {
 /// keys and values of the `.env` the fix would extend: a literal equal to
 /// one of them reuses its name, and made-up names never take a key that
 /// holds another value.
-pub fn analyze(
-    source: &str,
-    existing_env: &BTreeMap<String, String>,
-) -> Result<Analysis, AnalyzeError> {
+pub fn analyze(source: &str, existing_env: &envfile::Existing) -> Result<Analysis, AnalyzeError> {
     let d = syntax::parse(source)?;
     analyze_parsed(&d, existing_env)
 }
@@ -81,7 +76,7 @@ pub fn analyze(
 /// [`analyze`] for a file already parsed.
 pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
-    existing_env: &BTreeMap<String, String>,
+    existing_env: &envfile::Existing,
 ) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
     let mut plan = rules::check(d, &facts, existing_env);

@@ -4,8 +4,6 @@
 //! stored is the joined one, and the rewritten RUN joins to the same command
 //! with the value replaced by its variable.
 
-use std::collections::BTreeMap;
-
 /// (Dockerfile, the value dfix must store, the rewritten RUN as BuildKit
 /// joins it).
 const CASES: &[(&str, &str, &str)] = &[
@@ -54,7 +52,7 @@ const CASES: &[(&str, &str, &str)] = &[
 #[test]
 fn continuations_are_read_as_buildkit_joins_them() {
     for (source, value, joined) in CASES {
-        let a = dfix::analyze(source, &BTreeMap::new()).unwrap();
+        let a = dfix::analyze(source, &Default::default()).unwrap();
         let values: Vec<&str> = a
             .env
             .iter()
@@ -86,7 +84,7 @@ fn continuations_are_read_as_buildkit_joins_them() {
             );
         }
         // Nothing is left to fix.
-        let again = dfix::analyze(&a.rewritten, &BTreeMap::new()).unwrap();
+        let again = dfix::analyze(&a.rewritten, &Default::default()).unwrap();
         assert!(again.edits.is_empty(), "{:?}", a.rewritten);
     }
 }

@@ -24,6 +24,7 @@
 
 mod error;
 mod existing;
+mod existing_env;
 mod ignore_files;
 mod plan;
 pub mod quote;
@@ -34,6 +35,7 @@ mod tests;
 
 pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
+pub use existing_env::Existing;
 pub use ignore_files::{
     is_ignored, is_in_git_repo, plan_ignore_update, plan_ignore_update_with_temp, IgnoreKind,
     TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,

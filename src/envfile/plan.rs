@@ -59,6 +59,10 @@ pub enum WantedValue {
     /// `export NAME="text"`; sh and dotenvy expand it alike when it passes
     /// [`derived_value`].
     Derived(String),
+    /// A derived value that may supersede a derived line dfix wrote before
+    /// for the same name (a list several Dockerfiles share): a new line is
+    /// appended, and sh and dotenvy both keep the last.
+    Collected(String),
 }
 
 impl fmt::Debug for WantedValue {
@@ -66,6 +70,7 @@ impl fmt::Debug for WantedValue {
         match self {
             WantedValue::Secret(_) => f.write_str("Secret(<redacted>)"),
             WantedValue::Derived(t) => f.debug_tuple("Derived").field(t).finish(),
+            WantedValue::Collected(t) => f.debug_tuple("Collected").field(t).finish(),
             WantedValue::Placeholder { note } => {
                 f.debug_struct("Placeholder").field("note", note).finish()
             }
@@ -92,6 +97,13 @@ impl WantedEntry {
         WantedEntry {
             name: name.into(),
             value: WantedValue::Derived(template.into()),
+        }
+    }
+
+    pub fn collected(name: impl Into<String>, template: impl Into<String>) -> Self {
+        WantedEntry {
+            name: name.into(),
+            value: WantedValue::Collected(template.into()),
         }
     }
 
@@ -324,7 +336,7 @@ pub fn plan(
                     })?,
                 )
             }
-            WantedValue::Derived(t) => {
+            WantedValue::Derived(t) | WantedValue::Collected(t) => {
                 // Checked now; the value is worked out against the file below.
                 derived_value(t, &|_| Some(String::new())).ok_or_else(|| {
                     EnvFileError::Unrepresentable {
@@ -346,6 +358,8 @@ pub fn plan(
     })?;
     let warnings = defs
         .iter()
+        // dfix's own derived lines expand `${NAME}` on purpose.
+        .filter(|d| !is_derived_line(line_text(old, d.line)))
         .filter_map(|d| {
             d.concern.map(|concern| LineWarning {
                 line: d.line,
@@ -366,10 +380,15 @@ pub fn plan(
         let is_placeholder = quoted.is_none();
         let secret = match &entry.value {
             WantedValue::Secret(v) => Some(v.as_str()),
-            WantedValue::Placeholder { .. } | WantedValue::Derived(_) => None,
+            WantedValue::Placeholder { .. }
+            | WantedValue::Derived(_)
+            | WantedValue::Collected(_) => None,
         };
         let line = match (&entry.value, quoted) {
-            (WantedValue::Secret(_) | WantedValue::Derived(_), Some(q)) => {
+            (
+                WantedValue::Secret(_) | WantedValue::Derived(_) | WantedValue::Collected(_),
+                Some(q),
+            ) => {
                 format!("export {}={q}", entry.name)
             }
             (WantedValue::Placeholder { note }, _) => {
@@ -380,7 +399,10 @@ pub fn plan(
                     format!("export {}='' # TODO: fill in ({note})", entry.name)
                 }
             }
-            (WantedValue::Secret(_) | WantedValue::Derived(_), None) => {
+            (
+                WantedValue::Secret(_) | WantedValue::Derived(_) | WantedValue::Collected(_),
+                None,
+            ) => {
                 unreachable!("secrets and derived values are quoted above")
             }
         };
@@ -391,12 +413,31 @@ pub fn plan(
             line: None,
             exported: true,
         };
-        let derived = matches!(entry.value, WantedValue::Derived(_));
+        let derived = matches!(
+            entry.value,
+            WantedValue::Derived(_) | WantedValue::Collected(_)
+        );
+        let collected = matches!(entry.value, WantedValue::Collected(_));
         let add = match (known.get(&entry.name), secret) {
             (None, _) => true,
-            // A derived line is the same when its text is.
+            // A derived line is the same when its text is; a collected one
+            // supersedes a derived line of its name with a new line.
             (Some(k), None) if derived => {
-                let same = k.line.is_some_and(|n| line_text(old, n).trim_end() == line);
+                let last = k.line.map(|n| line_text(old, n).trim_end());
+                let same = last == Some(line.as_str());
+                let supersedes = collected
+                    && last.is_some_and(|l| {
+                        l.strip_prefix(&format!("export {}=\"", entry.name))
+                            .and_then(|r| r.strip_suffix('"'))
+                            .is_some_and(|inner| {
+                                derived_value(inner, &|_| Some(String::new())).is_some()
+                            })
+                    });
+                if supersedes && !same {
+                    appended.push((entries.len(), line, false));
+                    entries.push(planned);
+                    continue;
+                }
                 if !same {
                     return Err(EnvFileError::Conflict {
                         path: path.to_owned(),
@@ -504,6 +545,23 @@ pub fn plan(
     })
 }
 
+/// `export NAME="..."` with a text [`derived_value`] accepts: a line dfix
+/// writes for a derived entry.
+fn is_derived_line(line: &str) -> bool {
+    let Some((name, quoted)) = line
+        .trim_end()
+        .strip_prefix("export ")
+        .and_then(|r| r.split_once('='))
+    else {
+        return false;
+    };
+    is_valid_name(name)
+        && quoted
+            .strip_prefix('"')
+            .and_then(|q| q.strip_suffix('"'))
+            .is_some_and(|inner| derived_value(inner, &|_| Some(String::new())).is_some())
+}
+
 /// The text of 1-based line `n` of `text`, without its line ending.
 fn line_text(text: &str, n: usize) -> &str {
     text.split('\n')
@@ -582,9 +640,12 @@ fn verify_round_trip(
             // Its value depends on the lines before it (the check reads one
             // line at a time): [`derived_value`] vouches for its text, and a
             // test reads whole files back in sh and dotenvy.
-            WantedValue::Derived(_) => None,
+            WantedValue::Derived(_) | WantedValue::Collected(_) => None,
         };
-        let derived = matches!(entry.value, WantedValue::Derived(_));
+        let derived = matches!(
+            entry.value,
+            WantedValue::Derived(_) | WantedValue::Collected(_)
+        );
         let def = last
             .get(planned.name.as_str())
             .ok_or_else(|| unrepresentable(&planned.name))?;

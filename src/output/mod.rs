@@ -169,7 +169,7 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
     for e in &report.analysis.env {
         let shown = match &e.value {
             // A derived value names other entries; it holds no secret.
-            EnvValue::Derived(t) => format!("\"{t}\""),
+            EnvValue::Derived(t) | EnvValue::Collected(t) => format!("\"{t}\""),
             EnvValue::Secret(v) if style.show_secrets => v.expose().to_owned(),
             EnvValue::Secret(v) => secrets::mask(v.expose()),
             EnvValue::Placeholder => "<fill in: was --build-arg>".to_owned(),

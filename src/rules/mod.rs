@@ -116,6 +116,10 @@ pub enum EnvValue {
     /// double-quoted shell word whose only expansions are `${NAME}` of
     /// earlier entries (`url.https://ci:${GIT_TOKEN}@host/.insteadOf`).
     Derived(String),
+    /// A derived value that gathers what every Dockerfile sharing the file
+    /// needs (`GIT_CONFIG_COUNT`, `COMPOSER_AUTH`): a new line supersedes the
+    /// one dfix wrote before.
+    Collected(String),
 }
 
 impl EnvValue {
@@ -264,6 +268,17 @@ impl Plan {
         self.env_index.contains_key(name)
     }
 
+    /// Adds a collected entry (see [`EnvValue::Collected`]).
+    pub fn add_collected(&mut self, name: &str, template: String) -> bool {
+        match self.env_index.get(name) {
+            Some(&i) => self.env[i].value == EnvValue::Collected(template),
+            None => {
+                self.add_env(name.to_owned(), EnvValue::Collected(template));
+                true
+            }
+        }
+    }
+
     /// Adds a derived entry; `false` when the name already holds something
     /// else (two different values for one tool variable).
     pub fn add_derived(&mut self, name: &str, template: String) -> bool {
@@ -307,6 +322,8 @@ pub struct Context<'a, 'd, 's> {
     pub facts: &'a Facts<'d, 's>,
     /// Keys and values of the existing `.env`.
     pub existing: &'a BTreeMap<String, String>,
+    /// Its derived entries' text.
+    pub existing_derived: &'a BTreeMap<String, String>,
     /// The same, keys by value.
     existing_keys: HashMap<&'a str, Vec<&'a str>>,
     pub plan: Plan,
@@ -346,11 +363,8 @@ impl Context<'_, '_, '_> {
 }
 
 /// Runs every rule over `d`.
-pub fn check(
-    d: &Dockerfile<'_>,
-    facts: &Facts<'_, '_>,
-    existing: &BTreeMap<String, String>,
-) -> Plan {
+pub fn check(d: &Dockerfile<'_>, facts: &Facts<'_, '_>, env: &crate::envfile::Existing) -> Plan {
+    let existing = &env.values;
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
     for (k, v) in existing {
         existing_keys
@@ -362,6 +376,7 @@ pub fn check(
         d,
         facts,
         existing,
+        existing_derived: &env.derived,
         existing_keys,
         plan: Plan::default(),
     };

@@ -403,13 +403,21 @@ fn mentions(text: &str, program: &str) -> bool {
     })
 }
 
-/// The GIT_CONFIG_* and COMPOSER_AUTH entries all commands share.
+/// The GIT_CONFIG_* and COMPOSER_AUTH entries all commands share, merged
+/// with what an existing `.env` (which other Dockerfiles may share) holds.
 fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
     if !shared.git.is_empty() {
+        let existing = existing_git(cx);
+        let mut all = existing.clone();
+        for pair in shared.git {
+            if !all.contains(&pair) {
+                all.push(pair);
+            }
+        }
         let mut ok = cx
             .plan
-            .add_derived("GIT_CONFIG_COUNT", shared.git.len().to_string());
-        for (i, (k, v)) in shared.git.iter().enumerate() {
+            .add_collected("GIT_CONFIG_COUNT", all.len().to_string());
+        for (i, (k, v)) in all.iter().enumerate() {
             ok &= cx
                 .plan
                 .add_derived(&format!("GIT_CONFIG_KEY_{i}"), k.clone());
@@ -428,8 +436,11 @@ fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
         }
     }
     if !shared.composer.is_empty() {
-        let kinds: Vec<String> = shared
-            .composer
+        let mut auth = existing_composer(cx);
+        for (kind, hosts) in shared.composer {
+            auth.entry(kind).or_default().extend(hosts);
+        }
+        let kinds: Vec<String> = auth
             .iter()
             .map(|(kind, hosts)| {
                 let hosts: Vec<String> = hosts
@@ -441,7 +452,7 @@ fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
             .collect();
         if !cx
             .plan
-            .add_derived("COMPOSER_AUTH", format!("{{{}}}", kinds.join(",")))
+            .add_collected("COMPOSER_AUTH", format!("{{{}}}", kinds.join(",")))
         {
             let span = cx.d.instructions[shared.composer_runs[0]].span;
             cx.plan.finding(
@@ -452,6 +463,50 @@ fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
             );
         }
     }
+}
+
+/// The git settings an existing `.env` passes through GIT_CONFIG_*.
+fn existing_git(cx: &Context<'_, '_, '_>) -> Vec<(String, String)> {
+    let derived = cx.existing_derived;
+    let count: usize = derived
+        .get("GIT_CONFIG_COUNT")
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (0..count)
+        .map_while(|i| {
+            Some((
+                derived.get(&format!("GIT_CONFIG_KEY_{i}"))?.clone(),
+                derived.get(&format!("GIT_CONFIG_VALUE_{i}"))?.clone(),
+            ))
+        })
+        .collect()
+}
+
+/// The Composer auth an existing `.env` holds: kind → host → JSON value
+/// (as template text).
+fn existing_composer(cx: &Context<'_, '_, '_>) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let Some(text) = cx.existing_derived.get("COMPOSER_AUTH") else {
+        return out;
+    };
+    // The template escapes JSON's quotes for the shell; `${NAME}` stays.
+    let json = text.replace("\\\"", "\"");
+    let Ok(serde_json::Value::Object(kinds)) = serde_json::from_str::<serde_json::Value>(&json)
+    else {
+        return out;
+    };
+    for (kind, hosts) in kinds {
+        let serde_json::Value::Object(hosts) = hosts else {
+            continue;
+        };
+        for (host, value) in hosts {
+            let value = serde_json::to_string(&value)
+                .unwrap_or_default()
+                .replace('"', "\\\"");
+            out.entry(kind.clone()).or_default().insert(host, value);
+        }
+    }
+    out
 }
 
 /// A command of no modelled tool that is given a credential: whether its
