@@ -284,7 +284,14 @@ impl<'c> Run<'c> {
         let pending = match config.mode {
             Mode::Check => r.has_findings(),
             Mode::DryRun => r.has_findings() || r.changes(),
-            Mode::Write => r.manual().next().is_some(),
+            // Placeholders to fill in are work left for a person too.
+            Mode::Write => {
+                r.manual().next().is_some()
+                    || r.analysis
+                        .env
+                        .iter()
+                        .any(|e| e.value == crate::rules::EnvValue::Placeholder)
+            }
         };
         if pending {
             self.outcome = self.outcome.max(Outcome::Findings);

@@ -116,6 +116,13 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     };
     let mut analysis =
         crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
+    let mut problems = Vec::new();
+    unfilled_placeholders(
+        &parsed,
+        &env_path_of(path, options),
+        &mut analysis,
+        &mut problems,
+    );
     drop(parsed);
     let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
     let rewritten = std::mem::take(&mut analysis.rewritten);
@@ -153,7 +160,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         generated: Vec::new(),
         build_command: None,
         written: false,
-        problems: Vec::new(),
+        problems,
         env_warnings: Vec::new(),
         notices: Vec::new(),
     };
@@ -187,6 +194,53 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     Ok(report)
 }
 
+/// A Dockerfile that already reads the `.env` (a file dfix fixed before) is
+/// not done while the `.env` holds placeholders no one filled in: the build
+/// would read them empty. Each is a finding on the first RUN that mounts it.
+fn unfilled_placeholders(
+    d: &syntax::Dockerfile<'_>,
+    env_path: &Path,
+    analysis: &mut Analysis,
+    problems: &mut Vec<String>,
+) {
+    let mounts_env = |ins: &syntax::Instruction<'_>| {
+        ins.flags.iter().any(|f| {
+            f.name() == "mount"
+                && f.value()
+                    .is_some_and(|v| v.split(',').any(|p| p == "id=env"))
+        })
+    };
+    let Some(run) = d.instructions.iter().find(|i| mounts_env(i)) else {
+        return;
+    };
+    let text = match envfile::read_env_file(env_path) {
+        Ok(Some(text)) => text,
+        Ok(None) => return,
+        Err(e) => {
+            problems.push(e.to_string());
+            return;
+        }
+    };
+    let values = envfile::Existing::read(&text).values;
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("export ") else {
+            continue;
+        };
+        let Some((key, _)) = rest.split_once('=') else {
+            continue;
+        };
+        if line.contains("# TODO: fill in") && values.get(key).is_some_and(String::is_empty) {
+            analysis.findings.push(Finding {
+                rule: crate::rules::Rule::SecretBuildArg,
+                span: run.keyword_span,
+                message: format!("{key} in {} is still a placeholder", env_path.display()),
+                manual: Some("fill it in: the build reads it empty".into()),
+            });
+        }
+    }
+    analysis.findings.sort_by_key(|f| (f.span.start, f.rule));
+}
+
 fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
     let parent = path.parent().unwrap_or(Path::new(""));
     options
@@ -207,6 +261,13 @@ fn existing_env(path: &Path) -> envfile::Existing {
 fn plan_env(report: &mut FileReport) -> Result<(), String> {
     if !report.analysis.uses_env_file() {
         return Ok(());
+    }
+    if envfile::is_tracked_by_git(&report.env_path) {
+        return Err(format!(
+            "{}: git tracks it, so the secrets would be committed; not written \
+             (use --env-file with a file git ignores, or `git rm --cached` it first)",
+            report.env_path.display()
+        ));
     }
     let wanted: Vec<WantedEntry> = report
         .analysis
@@ -289,7 +350,20 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     );
     entries.extend(report.analysis.files.iter().map(|f| f.source.clone()));
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-    let dockerignore = context.join(".dockerignore");
+    // BuildKit reads `<Dockerfile>.dockerignore` instead of the context's
+    // `.dockerignore` when it exists.
+    let own = report.path.with_file_name(format!(
+        "{}.dockerignore",
+        report
+            .path
+            .file_name()
+            .map_or_else(|| "Dockerfile".into(), |n| n.to_string_lossy())
+    ));
+    let dockerignore = if own.is_file() {
+        own
+    } else {
+        context.join(".dockerignore")
+    };
     let existing = read_optional(&dockerignore)?;
     if let Some(text) =
         envfile::plan_ignore_update_with_temp(IgnoreKind::Docker, existing.as_deref(), &refs)

@@ -249,6 +249,46 @@ impl<'d, 's> Facts<'d, 's> {
         self.stages.len().checked_sub(1)
     }
 
+    /// Whether RUN `idx` can read the `.env` file by sourcing it with a POSIX
+    /// shell, and why not.
+    pub fn can_source(&self, idx: usize) -> Result<(), String> {
+        let ins = &self.d.instructions[idx];
+        if let Some(stage) = self.stage(idx) {
+            if stage.windows {
+                return Err(crate::rules::secret_build_arg::WINDOWS.into());
+            }
+            if stage.foreign_shell {
+                return Err("the stage's SHELL is not a POSIX shell, which sourcing needs".into());
+            }
+        }
+        if let Some(h) = ins.heredocs.first().filter(|h| h.word == ins.args_span) {
+            let body = h.body.text(self.d.source);
+            if let Some(shebang) = body.strip_prefix("#!") {
+                let line = shebang.lines().next().unwrap_or("").trim();
+                let mut words = line.split_whitespace();
+                let first = words.next().unwrap_or("");
+                let program = match first.rsplit('/').next() {
+                    Some("env") => words.find(|w| !w.starts_with('-')).unwrap_or(""),
+                    Some(p) => p,
+                    None => "",
+                };
+                let shells = ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
+                if !shells.contains(&program) {
+                    return Err(format!(
+                        "the RUN's script runs under {program} (its #! line), which cannot read a POSIX env file"
+                    ));
+                }
+            }
+        }
+        if matches!(ins.args, Args::Exec(_)) && self.stage(idx).is_some_and(|s| s.no_shell) {
+            return Err(
+                "exec form in a stage without /bin/sh: there is no shell to read a secret file"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
     /// The shell texts of a RUN: its command line (shell form) and its
     /// heredoc bodies.
     pub fn run_texts(&self, idx: usize) -> Vec<RunText<'d, 's>> {

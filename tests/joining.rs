@@ -23,9 +23,15 @@ const CASES: &[(&str, &str, &str)] = &[
         ". /run/secrets/env && mysql --password=\"${MYSQL_PASSWORD}\" -h db",
     ),
     (
+        "FROM x\nRUN curl -fsS https://ci:to\\\n# comment\nken-123@git.example.com/r.tgz\n",
+        "token-123",
+        ". /run/secrets/env && curl -fsS https://ci:\"${GIT_EXAMPLE_COM_PASSWORD}\"@git.example.com/r.tgz",
+    ),
+    (
+        // git keeps the URL: it clones the clean one (DF004).
         "FROM x\nRUN git clone https://ci:to\\\n# comment\nken-123@git.example.com/r.git\n",
         "token-123",
-        ". /run/secrets/env && git clone https://ci:\"${GIT_EXAMPLE_COM_PASSWORD}\"@git.example.com/r.git",
+        ". /run/secrets/env && git clone https://git.example.com/r.git",
     ),
     (
         "# escape=`\nFROM x\nRUN mysql --password=Se`\ncr3tPassw0rd -h db\n",

@@ -408,6 +408,32 @@ pub fn is_in_git_repo(dir: &Path) -> bool {
     })
 }
 
+/// Whether git tracks `file` (which exists): a secret written there would be
+/// committed with the next `git commit -a`. Asks git itself; `false` when
+/// git is not installed or the file is not in a work tree.
+pub fn is_tracked_by_git(file: &Path) -> bool {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return false;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if !file.is_file() || !is_in_git_repo(dir) {
+        return false;
+    }
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,8 +37,8 @@ pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
 pub use existing_env::Existing;
 pub use ignore_files::{
-    is_ignored, is_in_git_repo, plan_ignore_update, plan_ignore_update_with_temp, IgnoreKind,
-    TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
+    is_ignored, is_in_git_repo, is_tracked_by_git, plan_ignore_update,
+    plan_ignore_update_with_temp, IgnoreKind, TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
 };
 pub use plan::{
     derived_value, plan, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry,

@@ -64,6 +64,122 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
             _ => outside_run(cx, idx),
         }
     }
+    copies(cx);
+}
+
+/// Whether a value is worth searching for elsewhere: long, or not a plain
+/// word (`nagios` as a password would match every path with it).
+fn searchable(v: &str) -> bool {
+    let digits = v.bytes().any(|b| b.is_ascii_digit());
+    let letters = v.bytes().any(|b| b.is_ascii_alphabetic());
+    let other = v.bytes().any(|b| !b.is_ascii_alphanumeric());
+    v.len() >= 20 || (v.len() >= 6 && letters && (digits || other))
+}
+
+/// A match of a value that is not part of a longer word.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    !start.checked_sub(1).is_some_and(|i| word(b[i])) && !b.get(end).is_some_and(|&c| word(c))
+}
+
+/// Every other copy of a literal that moved to `.env`: in a RUN it becomes
+/// the same variable; anywhere else a person decides (the image or the
+/// container needs it there).
+fn copies(cx: &mut Context<'_, '_, '_>) {
+    let values: Vec<(String, String)> = cx
+        .plan
+        .env
+        .iter()
+        .filter_map(|e| {
+            e.value
+                .secret()
+                .map(|v| (v.expose().to_owned(), e.name.clone()))
+        })
+        .filter(|(v, _)| searchable(v))
+        .collect();
+    if values.is_empty() {
+        return;
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(values.iter().map(|(v, _)| v))
+    else {
+        return;
+    };
+    let handled = |cx: &Context<'_, '_, '_>, span: Span| {
+        cx.plan
+            .secret_spans
+            .iter()
+            .any(|s| s.start < span.end && span.start < s.end)
+    };
+    for idx in 0..cx.d.instructions.len() {
+        let ins = &cx.d.instructions[idx];
+        if !ac.is_match(ins.span.text(cx.src())) {
+            continue;
+        }
+        if ins.keyword == Keyword::Run && matches!(ins.args, Args::Text(_)) {
+            let windows = cx.facts.stage(idx).is_some_and(|s| s.windows);
+            for (t, text) in cx.facts.run_texts(idx).iter().enumerate() {
+                if !ac.is_match(text.text) {
+                    continue;
+                }
+                let script = text.lex();
+                for w in 0..script.words.len() {
+                    let value = script.words[w].value.clone();
+                    for m in ac.find_iter(&value) {
+                        if !stands_alone(&value, m.start(), m.end()) {
+                            continue;
+                        }
+                        let range = m.start()..m.end();
+                        let Some(src) = script.words[w].source_span(range.clone()) else {
+                            continue;
+                        };
+                        let span = text.map.span(src);
+                        if handled(cx, span) || script.words[w].dynamic(range.clone()) {
+                            continue;
+                        }
+                        let (secret, name) = values[m.pattern().as_usize()].clone();
+                        let found = Found {
+                            word: w,
+                            range,
+                            kind: CredentialKind::Copy,
+                            role: crate::secrets::Role::Password,
+                            tool: None,
+                            host: None,
+                            name: Some(name.clone()),
+                        };
+                        let _ = secret;
+                        literal(cx, (idx, t), text, &script, &found, windows);
+                    }
+                }
+            }
+            continue;
+        }
+        // Anywhere else: the same value outside RUN.
+        let text = ins.span.text(cx.src());
+        let kw = ins.keyword_upper(cx.src());
+        let matches: Vec<(usize, usize)> = ac
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .filter(|&(a, b)| stands_alone(text, a, b))
+            .collect();
+        for (a, b) in matches {
+            let span = Span::new(ins.span.start + a, ins.span.start + b);
+            if handled(cx, span) {
+                continue;
+            }
+            cx.plan.secret_spans.push(span);
+            cx.plan.finding(
+                Rule::HardcodedCredential,
+                span,
+                format!("the same secret again, in {kw}"),
+                Some(format!(
+                    "{kw} keeps it in the image or needs it at run time"
+                )),
+            );
+        }
+    }
 }
 
 /// A literal credential in LABEL, CMD, ENTRYPOINT, HEALTHCHECK, ADD, ...: it

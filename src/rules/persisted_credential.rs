@@ -300,6 +300,15 @@ fn apply(
     if only_tmpfs && !remedy.tmpfs.is_empty() && remedy.tmpfs.iter().all(mounted) {
         return;
     }
+    let needs_env = !remedy.derived.is_empty()
+        || !remedy.git_config.is_empty()
+        || !remedy.composer_auth.is_empty()
+        || remedy.undo.is_some();
+    if needs_env {
+        if let Err(why) = cx.facts.can_source(idx) {
+            return manual(cx, format!("{}, but {why}", remedy.describe));
+        }
+    }
     // Everything is checked before anything is planned.
     let mut replacements = Vec::new();
     for (w, r, value) in &remedy.replace {
@@ -339,8 +348,11 @@ fn apply(
         remedy.describe.clone(),
         None,
     );
+    // Piece by piece: comment lines inside a continuation stay.
     for (range, content) in replacements {
-        cx.plan.replace_span(text.map.span(range), content);
+        for e in text.map.replace(range, &content) {
+            cx.plan.replace_span(e.span, e.content.into_owned());
+        }
     }
     if remedy.remove {
         cx.plan.intend(Intent::RemoveCommands {
@@ -375,10 +387,6 @@ fn apply(
             .insert(host.clone(), value.clone());
         shared.composer_runs.push(idx);
     }
-    let needs_env = !remedy.derived.is_empty()
-        || !remedy.git_config.is_empty()
-        || !remedy.composer_auth.is_empty()
-        || remedy.undo.is_some();
     if needs_env {
         cx.plan.source_env(idx);
     }

@@ -119,7 +119,9 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>) {
             workdir.map_or(in_image.clone(), |w| join(w, &in_image))
         };
         let mut blocked = None;
-        if ins.flag("from").is_some() {
+        if path.contains("://") || path.starts_with("git@") {
+            blocked = Some("ADD downloads it: it is not a file of the build context".into());
+        } else if ins.flag("from").is_some() {
             blocked = Some("copied from another stage or image, not the build context".into());
         } else if path.contains(['*', '?', '$', '[']) || dest.contains('$') {
             blocked = Some("the path uses a wildcard or a variable".into());
@@ -147,7 +149,7 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>) {
             copy: idx,
             source_word: source.span,
             only_source: sources.len() == 1,
-            source: path.trim_start_matches("./").to_owned(),
+            source: in_context(path),
             target,
             mount_options,
             runs: Vec::new(),
@@ -156,6 +158,23 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>) {
             blocked,
         });
     }
+}
+
+/// A COPY source as BuildKit resolves it: inside the build context, `..`
+/// and a leading `/` go no further than its root. The build command's
+/// `--secret src=` is made from this, so it never points outside.
+fn in_context(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// Whether an `rm`/`chmod` operand names the copied file.
@@ -303,5 +322,16 @@ fn settle(cx: &mut Context<'_, '_, '_>, files: Vec<CopiedFile>, windows: bool) {
             source: f.source,
             target: f.target,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sources_stay_in_the_context() {
+        assert_eq!(super::in_context("./.netrc"), ".netrc");
+        assert_eq!(super::in_context("../../etc/.netrc"), "etc/.netrc");
+        assert_eq!(super::in_context("/root/.npmrc"), "root/.npmrc");
+        assert_eq!(super::in_context("a/../../b/./c"), "b/c");
     }
 }

@@ -98,6 +98,8 @@ pub enum CredentialKind {
     PackageConfig,
     /// A well-known format: an index into [`tokens::FORMATS`].
     Token(usize),
+    /// Another copy of a literal found elsewhere in the file.
+    Copy,
 }
 
 impl CredentialKind {
@@ -116,6 +118,7 @@ impl CredentialKind {
             AwsConfig => "AWS credential in aws configure",
             PackageConfig => "package manager credential",
             Token(i) => tokens::FORMATS[i].describe,
+            Copy => "the same secret again",
         }
     }
 

@@ -94,6 +94,7 @@ pub(crate) fn env_name(m: &Context<'_>) -> String {
     match m.kind {
         Token(i) => tokens::FORMATS[i].env_name.into(),
         SecretAssignment => finish(&names::env_name(m.name.unwrap_or("SECRET"))),
+        Copy => finish(m.name.unwrap_or("SECRET")),
         AwsConfig => {
             let key = names::env_name(m.name.unwrap_or("aws_secret_access_key"));
             finish(&if key.starts_with("AWS_") {
