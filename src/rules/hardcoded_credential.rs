@@ -34,6 +34,7 @@
 //! time: those are reported for a person.
 
 use super::secret_build_arg::WINDOWS;
+use super::INCOMPLETE;
 use crate::facts::{RunText, TextKind};
 use crate::fix::Edit;
 use crate::rules::{Context, EnvValue, LiteralUse, Rule};
@@ -265,6 +266,8 @@ fn literal(
         Some(WINDOWS)
     } else if text.kind == (TextKind::Data { expands: false }) {
         Some("the heredoc delimiter is quoted, so its body cannot read a variable")
+    } else if script.incomplete {
+        Some(INCOMPLETE)
     } else {
         None
     };
@@ -355,12 +358,19 @@ fn exec_form(
     for (i, item) in items.iter().enumerate() {
         let value = item.value.as_ref();
         let mine: Vec<&Found> = found.iter().filter(|m| m.word == i).collect();
-        // JSON escapes make offsets in the decoded value differ from the
-        // file: mask the whole string, inside its quotes.
-        if !mine.is_empty() {
-            cx.plan
-                .secret_spans
-                .push(Span::new(item.span.start + 1, item.span.end - 1));
+        // Mask the values where they are written; JSON escapes make offsets
+        // in the decoded value differ from the file, so a string that has
+        // them is masked whole, inside its quotes.
+        let inside = Span::new(item.span.start + 1, item.span.end - 1);
+        if inside.text(cx.src()) == value {
+            for m in &mine {
+                cx.plan.secret_spans.push(Span::new(
+                    inside.start + m.range.start,
+                    inside.start + m.range.end,
+                ));
+            }
+        } else if !mine.is_empty() {
+            cx.plan.secret_spans.push(inside);
         }
         if let Some(reason) = &blocked {
             for m in &mine {

@@ -195,6 +195,12 @@ pub enum Intent {
     },
 }
 
+/// Why nothing is rewritten in a shell text that ends inside something it
+/// opened (the shell would refuse it too).
+pub(crate) const INCOMPLETE: &str =
+    "the shell text ends inside an unterminated quote, substitution or \
+     heredoc: dfix does not rewrite what the shell cannot parse";
+
 /// Findings, intents and the secrets the fixed build needs, collected by
 /// the rules of one file.
 #[derive(Debug, Default)]

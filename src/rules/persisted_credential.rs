@@ -43,7 +43,7 @@ use crate::facts::{RunText, TextKind};
 use crate::rules::{Context, GeneratedFile, Intent, Rule};
 use crate::secrets::SecretValue;
 use crate::shell::{Command, Quoting, RedirectOp, Script};
-use crate::syntax::{Keyword, Span};
+use crate::syntax::{Args, Keyword, Span};
 use crate::tools::persist::{Carrier, Input, Keeps, Remedy};
 
 /// What the file's commands add to `.env` together.
@@ -118,7 +118,10 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
             .any(|u| u.run == idx && u.text == t)
             || (text.kind == TextKind::CommandLine && !carried.is_empty());
         let may_use_vars = !cx.plan.secret_vars.is_empty() && text.text.contains('$');
-        if !has_literals && !may_use_vars && !text.text.contains("login") {
+        if !has_literals
+            && !may_use_vars
+            && !crate::secrets::prefilter::may_mention(text.text, "login")
+        {
             continue;
         }
         let script = text.lex();
@@ -156,6 +159,16 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
                 None => writes(cx, (idx, t), text, &script, c, &mine, stage_end),
             };
             let span = text.map.span(cmd.range.clone());
+            let keeps = match keeps {
+                // A credential in the command that needs a person: no remedy
+                // may copy its words into new text, and the command is not
+                // fixed until that person has moved it.
+                Keeps::Fix(_) if unmoved_credential_in(cx, span) => Keeps::Manual(
+                    "it is given a credential dfix cannot move: move that first".into(),
+                ),
+                Keeps::Fix(_) if script.incomplete => Keeps::Manual(super::INCOMPLETE.into()),
+                keeps => keeps,
+            };
             match keeps {
                 Keeps::Nothing => {}
                 Keeps::Manual(why) => {
@@ -172,6 +185,17 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
             }
         }
     }
+}
+
+/// A literal credential that stays where it is (its finding needs a
+/// person) lies inside `span`.
+fn unmoved_credential_in(cx: &Context<'_, '_, '_>, span: Span) -> bool {
+    cx.plan.findings.iter().any(|f| {
+        f.rule == Rule::HardcodedCredential
+            && f.manual.is_some()
+            && f.span.start < span.end
+            && span.start < f.span.end
+    })
 }
 
 /// A command's words, redirection targets and inline heredoc bodies.
@@ -393,8 +417,21 @@ fn apply(
     if let Some(tool) = remedy.later_runs {
         for later in idx + 1..stage_end {
             let ins = &cx.d.instructions[later];
-            if ins.keyword == Keyword::Run && mentions(ins.span.text(cx.d.source), tool) {
+            if ins.keyword != Keyword::Run || !mentions(ins.span.text(cx.d.source), tool) {
+                continue;
+            }
+            if matches!(ins.args, Args::Text(_)) {
                 cx.plan.source_env(later);
+            } else {
+                cx.plan.finding(
+                    Rule::PersistedCredential,
+                    ins.args_span,
+                    format!("this exec-form RUN runs {tool}, whose credential now comes from .env"),
+                    Some(
+                        "an exec-form RUN cannot source the .env file: make it a shell-form RUN"
+                            .into(),
+                    ),
+                );
             }
         }
     }

@@ -287,6 +287,8 @@ fn declarations(
             }
         }
         cx.plan.reserve(&name);
+        let blocked = (!crate::shell::is_name(&name))
+            .then(|| format!("{name} is not a name a shell can read from a secret file"));
         vars.push(SecretVar {
             name,
             decl: idx,
@@ -296,7 +298,7 @@ fn declarations(
             value,
             rule,
             message,
-            blocked: None,
+            blocked,
         });
     }
 }
@@ -314,7 +316,8 @@ fn settle(
         let blocked = v
             .blocked
             .clone()
-            .or_else(|| windows.then(|| WINDOWS.to_owned()));
+            .or_else(|| windows.then(|| WINDOWS.to_owned()))
+            .or_else(|| exec_form_reader(cx, &v.name, v.decl + 1..stage_end));
         cx.plan
             .finding(v.rule, v.word, v.message.clone(), blocked.clone());
         if blocked.is_some() {
@@ -337,6 +340,41 @@ fn settle(
         }
         state.settled.insert(v.name);
     }
+}
+
+/// An exec-form RUN in `runs` that names `$name`: it cannot source the
+/// `.env` file, so the variable cannot leave its declaration for it.
+fn exec_form_reader(
+    cx: &Context<'_, '_, '_>,
+    name: &str,
+    runs: std::ops::Range<usize>,
+) -> Option<String> {
+    let reads = |text: &str| {
+        let mut rest = text;
+        while let Some(at) = rest.find('$') {
+            rest = &rest[at + 1..];
+            let inner = rest.strip_prefix('{').unwrap_or(rest);
+            if let Some(after) = inner.strip_prefix(name) {
+                if !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    runs.map(|r| &cx.d.instructions[r])
+        .find(|ins| {
+            ins.keyword == Keyword::Run
+                && matches!(ins.args, Args::Exec(_))
+                && reads(ins.span.text(cx.src()))
+        })
+        .map(|ins| {
+            let line = cx.src()[..ins.span.start].matches('\n').count() + 1;
+            format!(
+                "the exec-form RUN on line {line} reads ${name} and cannot source a secret \
+                 file: make it a shell-form RUN first"
+            )
+        })
 }
 
 /// A secret ARG before the first FROM goes too once every stage's copy of

@@ -202,6 +202,10 @@ fn cleanups(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut [CopiedFile]) 
             continue;
         }
         let script = text.lex();
+        if script.incomplete {
+            // The shell refuses this text: nothing in it is edited.
+            continue;
+        }
         for (c, cmd) in script.commands.iter().enumerate() {
             if cmd.group || cmd.nested {
                 continue;

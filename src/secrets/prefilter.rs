@@ -78,13 +78,37 @@ fn triggers() -> Vec<&'static str> {
 static WORDS: LazyLock<AhoCorasick> =
     LazyLock::new(|| AhoCorasick::new(triggers()).expect("valid trigger words"));
 
-/// Whether `text` may hold a literal credential.
+/// Whether `text` may hold a literal credential: as written, or once the
+/// shell has taken its quotes and escapes off (`http-\basic`, `"pass"word`
+/// are what the detectors, which read word values, see).
 pub fn may_hold_credential(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    WORDS.is_match(&lower)
-        || has_userinfo_url(&lower)
-        || word_pat(&lower)
-        || TOOLS.iter().any(|t| t.check.is_some_and(|c| c(&lower)))
+    if matches_lowercase(&lower) {
+        return true;
+    }
+    let unquoted = unquote(&lower);
+    unquoted.len() != lower.len() && matches_lowercase(&unquoted)
+}
+
+/// `text` without quote characters and backslashes: a superset test of
+/// what its words' values hold.
+fn unquote(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\\' | '\'' | '"'))
+        .collect()
+}
+
+/// Whether some word of `text` may hold `needle` once the shell has taken
+/// quotes and escapes off.
+pub fn may_mention(text: &str, needle: &str) -> bool {
+    text.contains(needle) || (text.contains(['\\', '\'', '"']) && unquote(text).contains(needle))
+}
+
+fn matches_lowercase(lower: &str) -> bool {
+    WORDS.is_match(lower)
+        || has_userinfo_url(lower)
+        || word_pat(lower)
+        || TOOLS.iter().any(|t| t.check.is_some_and(|c| c(lower)))
 }
 
 #[cfg(test)]
@@ -97,6 +121,17 @@ mod tests {
             for e in t.examples {
                 assert!(may_hold_credential(e), "{e}");
             }
+        }
+    }
+
+    #[test]
+    fn quotes_and_escapes_do_not_hide_a_trigger() {
+        for text in [
+            "poetry config http-\\basic.corp ci s3cret",
+            "echo \"pass\"word=x",
+            "curl -u 'ci':'x' https://h",
+        ] {
+            assert!(may_hold_credential(text), "{text}");
         }
     }
 

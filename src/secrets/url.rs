@@ -185,7 +185,9 @@ pub(crate) fn has_userinfo_url(lower: &str) -> bool {
     positions(lower, "://").any(|p| {
         b[p + 3..]
             .iter()
-            .take_while(|c| !matches!(c, b'/' | b'\'' | b'"') && !c.is_ascii_whitespace())
+            // Quotes may sit inside the user-info (`ci:a\"b@`): only a
+            // slash or a blank ends it here.
+            .take_while(|c| **c != b'/' && !c.is_ascii_whitespace())
             .any(|&c| c == b'@')
     })
 }

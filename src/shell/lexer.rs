@@ -58,6 +58,10 @@ pub(crate) struct Lexer<'a> {
     inline_heredocs: bool,
     /// Heredoc operators waiting for their bodies after the next newline.
     pending: Vec<usize>,
+    /// The text ends inside something it opened: a quote, a substitution,
+    /// a subshell, a heredoc without its terminator. A shell refuses it,
+    /// and text appended to it would land inside that construct.
+    pub incomplete: bool,
 }
 
 fn is_blank(c: u8) -> bool {
@@ -89,6 +93,7 @@ impl<'a> Lexer<'a> {
             levels: Vec::new(),
             inline_heredocs,
             pending: Vec::new(),
+            incomplete: false,
         }
     }
 
@@ -189,6 +194,8 @@ impl<'a> Lexer<'a> {
             at_word_start = !matches!(tok, Tok::Word(_));
             self.levels[id].tokens.push((tok, start..i));
         }
+        // A subshell without its `)`; heredocs whose bodies never came.
+        self.incomplete |= parens > 0 || (!nested && !self.pending.is_empty());
         end
     }
 
@@ -266,6 +273,7 @@ impl<'a> Lexer<'a> {
         }
         let ordinal = self.heredocs.len();
         if j >= end || breaks_word(self.b[j]) {
+            self.incomplete = true;
             self.heredocs.push(HeredocOp {
                 delimiter: String::new(),
                 quoted: false,
@@ -305,6 +313,7 @@ impl<'a> Lexer<'a> {
             };
             let mut body_end = end;
             let mut resume = end;
+            let mut terminated = false;
             while i < end {
                 let line_end = memchr::memchr(b'\n', &self.b[i..end]).map_or(end, |p| i + p);
                 let mut line = &self.b[i..line_end];
@@ -317,6 +326,7 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 if line == delim.as_bytes() {
+                    terminated = true;
                     body_end = i;
                     // The newline after the terminator separates commands.
                     resume = line_end;
@@ -324,6 +334,7 @@ impl<'a> Lexer<'a> {
                 }
                 i = (line_end + 1).min(end);
             }
+            self.incomplete |= !terminated;
             let w = self.body_word(body_start..body_end, expands);
             self.heredocs[op].body = Some(w);
             // The token runs to the end of the terminator line.
@@ -478,6 +489,7 @@ impl<'a> Lexer<'a> {
 
     fn single(&mut self, w: &mut Word, i: usize, end: usize) -> usize {
         let close = memchr::memchr(b'\'', &self.b[i + 1..end]).map_or(end, |p| i + 1 + p);
+        self.incomplete |= close >= end;
         let outer_end = (close + 1).min(end);
         let p = w.push_piece(Piece {
             quoting: Quoting::Single,
@@ -516,6 +528,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+        self.incomplete |= j >= end;
         let close = j.min(end);
         let outer_end = (close + 1).min(end);
         w.pieces[p].inner.end = close;
@@ -548,6 +561,7 @@ impl<'a> Lexer<'a> {
             }
             j += len;
         }
+        self.incomplete |= j >= end;
         let close = j.min(end);
         let outer_end = (close + 1).min(end);
         w.pieces[p].inner.end = close;
@@ -562,6 +576,8 @@ impl<'a> Lexer<'a> {
             b'(' if i + 1 < end => {
                 if depth < MAX_DEPTH {
                     let close = self.level(i + 2, end, depth + 1, true);
+                    // A substitution without its `)`.
+                    self.incomplete |= close >= end;
                     (close + 1).min(end)
                 } else {
                     self.paren_end(i + 2, end)
@@ -614,7 +630,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// After `${`: the index after the matching `}`.
-    fn brace_end(&self, mut j: usize, end: usize) -> usize {
+    fn brace_end(&mut self, mut j: usize, end: usize) -> usize {
         let mut depth = 1usize;
         while j < end {
             match self.b[j] {
@@ -633,11 +649,12 @@ impl<'a> Lexer<'a> {
             }
             j += 1;
         }
+        self.incomplete = true;
         end
     }
 
     /// After `$((`: the index after the matching `))`.
-    fn arith_end(&self, mut j: usize, end: usize) -> usize {
+    fn arith_end(&mut self, mut j: usize, end: usize) -> usize {
         let mut depth = 2usize;
         while j < end {
             match self.b[j] {
@@ -652,11 +669,12 @@ impl<'a> Lexer<'a> {
             }
             j += 1;
         }
+        self.incomplete = true;
         end
     }
 
     /// After `$(` too deep to read: the index after the matching `)`.
-    fn paren_end(&self, mut j: usize, end: usize) -> usize {
+    fn paren_end(&mut self, mut j: usize, end: usize) -> usize {
         let mut depth = 1usize;
         while j < end {
             match self.b[j] {
@@ -675,6 +693,7 @@ impl<'a> Lexer<'a> {
             }
             j += 1;
         }
+        self.incomplete = true;
         end
     }
 
@@ -683,6 +702,7 @@ impl<'a> Lexer<'a> {
         while j < end && self.b[j] != b'`' {
             j += if self.b[j] == b'\\' { 2 } else { 1 };
         }
+        self.incomplete |= j >= end;
         let close = j.min(end);
         if depth < MAX_DEPTH {
             self.level(i + 1, close, depth + 1, true);
@@ -755,7 +775,8 @@ fn ansi_escape(b: &[u8]) -> (Option<String>, usize) {
                 .count();
             (number(1, n, 8), 1 + n)
         }
-        _ => (None, 2),
+        // An unknown escape keeps its character, however many bytes long.
+        _ => (None, 1 + utf8_len(c)),
     };
     match code.and_then(char::from_u32) {
         Some(ch) if len > 2 || c.is_ascii_digit() => (Some(ch.to_string()), len),

@@ -242,6 +242,14 @@ impl Script<'_> {
             } else {
                 self.commands[list[start - 1]].extent_end..self.commands[list[k - 1]].extent_end
             };
+            // A word that ends in an escaped blank (`'x'\ `) would end its
+            // line once what follows goes, and a Dockerfile reads `\ ` at
+            // the end of a line as a continuation: the next instruction
+            // would join this RUN.
+            let kept = self.text[..range.start].trim_end_matches([' ', '\t']);
+            if kept.len() < range.start && kept.ends_with('\\') {
+                return None;
+            }
             ranges.push(range);
         }
         Some(Removal {

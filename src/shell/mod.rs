@@ -143,6 +143,10 @@ pub struct Script<'a> {
     pub commands: Vec<Command>,
     pub vars: Vec<VarRef>,
     pub heredocs: Vec<HeredocOp>,
+    /// The text ends inside something it opened (a quote, a substitution,
+    /// a heredoc without its terminator): the shell refuses it, and dfix
+    /// neither splices into it nor appends to it.
+    pub incomplete: bool,
 }
 
 /// Wrappers that run the command after their options.
@@ -179,6 +183,7 @@ impl<'a> Script<'a> {
             commands: Vec::new(),
             vars: lx.vars,
             heredocs: Vec::new(),
+            incomplete: false,
         }
     }
 
@@ -226,6 +231,7 @@ impl<'a> Script<'a> {
             commands,
             vars: Vec::new(),
             heredocs: Vec::new(),
+            incomplete: false,
         }
     }
 
@@ -242,6 +248,7 @@ impl<'a> Script<'a> {
             commands,
             vars: lx.vars,
             heredocs: lx.heredocs,
+            incomplete: lx.incomplete,
         }
     }
 

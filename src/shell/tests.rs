@@ -251,6 +251,9 @@ fn removing_commands_keeps_a_valid_list() {
     let s = Script::command_line("echo $(rm x)");
     let nested = s.commands.iter().position(|c| c.nested).unwrap();
     assert_eq!(s.removal(&[nested]), None);
+    // The kept text would end in an escaped blank: a line continuation.
+    let s = Script::command_line("a 'x'\\  || rm y");
+    assert_eq!(s.removal(&[1]), None);
 }
 
 #[test]
@@ -275,6 +278,7 @@ fn no_panic_on_unterminated_input() {
         "&>>",
         "<<<",
         "é'\u{1F600}",
+        "echo $'x\\\u{1F600}n'",
     ] {
         let s = Script::whole(text);
         for w in &s.words {
@@ -282,6 +286,39 @@ fn no_panic_on_unterminated_input() {
         }
         let _ = Script::command_line(text);
     }
+}
+
+#[test]
+fn text_that_ends_inside_a_construct_is_incomplete() {
+    for text in [
+        "echo 'abc",
+        "echo \"abc",
+        "echo $'ab",
+        "echo $(abc",
+        "echo ${abc",
+        "echo `abc",
+        "cat <<",
+        "cat <<EOF\nbody",
+        "cat <<EOF",
+        "( a",
+        "echo $((1+",
+        "echo \"$(echo 'a\")",
+        "echo \"//h/:_$(authToken=x\" > f\ngem x",
+    ] {
+        assert!(Script::whole(text).incomplete, "{text:?}");
+    }
+    for text in [
+        "echo 'abc' \"d\" $'e' $(f) ${g} `h` $((1+2))",
+        "cat <<EOF\nbody\nEOF\necho ok",
+        "(a) && { b; }",
+        "echo \"$(echo 'a')\"",
+        "case x in a) b;; esac",
+        "echo `echo \\`x\\``",
+    ] {
+        assert!(!Script::whole(text).incomplete, "{text:?}");
+    }
+    // The first line of a RUN: its heredoc bodies are elsewhere.
+    assert!(!Script::command_line("cat <<EOF > f").incomplete);
 }
 
 #[test]

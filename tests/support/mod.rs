@@ -115,31 +115,26 @@ pub fn fixture_names() -> Vec<String> {
 /// The properties every rewrite must have, checked the same way for every
 /// rule and fixture:
 /// - the output parses;
-/// - every original line the diff changes is touched by an edit (bytes we did
-///   not mean to change are unchanged);
+/// - the output is the input with the planned edits applied (bytes no edit
+///   covers are unchanged);
 /// - a second run plans nothing (idempotent) and leaves only findings that
 ///   need a person.
 pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit]) {
     dfix::syntax::parse(rewritten)
         .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
-    let diff = similar::TextDiff::from_lines(original, rewritten);
-    let mut offset = 0;
-    for change in diff.iter_all_changes() {
-        let len = change.value().len();
-        if change.tag() == similar::ChangeTag::Delete {
-            let line = offset..offset + len;
-            assert!(
-                edits
-                    .iter()
-                    .any(|e| e.span.start < line.end && e.span.end >= line.start
-                        || e.span.start >= line.start && e.span.start <= line.end),
-                "line {line:?} changed without an edit: {:?}",
-                change.value()
-            );
-        }
-        if change.tag() != similar::ChangeTag::Insert {
-            offset += len;
-        }
+    // The output is the input with the planned edits applied, and nothing
+    // else: every byte outside an edit is unchanged.
+    let applied = dfix::fix::apply(original, edits)
+        .unwrap_or_else(|e| panic!("the planned edits overlap: {e:?}"));
+    assert_eq!(
+        applied, rewritten,
+        "the output is not the input with its edits applied"
+    );
+    for e in edits {
+        assert!(
+            original.get(e.span.start..e.span.end) != Some(&*e.content),
+            "an edit that changes nothing: {e:?}"
+        );
     }
     let second = dfix::analyze(rewritten, &Default::default()).unwrap();
     assert!(
