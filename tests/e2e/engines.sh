@@ -14,6 +14,12 @@
 #                       first), E2E_ENGINE, E2E_ENGINE_VERSION, E2E_HEREDOCS
 # engine_stop           stop it, unmount everything under $E2E_DIR/NAME
 #
+# A daemon keeps its images in $E2E_CACHE/engine-data/NAME, so a warm run
+# neither imports the base images again nor deletes gigabytes at the end; a
+# lock gives that directory to one run at a time (a second run at the same
+# time uses a fresh directory under $E2E_DIR). The suite's own images (e2e/*)
+# and the build cache are removed before the daemon stops.
+#
 # Neither touches a Docker already running on the machine.
 
 # shellcheck disable=SC2034 # read by run.sh
@@ -44,7 +50,8 @@ engine_prepare() {
         return 1
       fi
       rm -rf "$tmp/var/cache/apt/archives/"*.deb
-      mv "$tmp" "$tree"
+      # Another run may have finished the same tree meanwhile: keep that one.
+      mv -T "$tmp" "$tree" 2>/dev/null || rm -rf "$tmp"
       ;;
     legacy)
       if [ ! -x /usr/sbin/dockerd ] || [ ! -x /usr/bin/docker ] ||
@@ -114,21 +121,39 @@ EOF
   e2e_fail "private containerd did not start"
 }
 
+# e2e__engine_data NAME: set data to the directory NAME's daemon gets (in
+# this shell: the lock lives as long as its file descriptor).
+e2e__engine_data() {
+  local cached=$E2E_CACHE/engine-data/$1
+  mkdir -p "$cached"
+  exec {E2E_ENGINE_LOCK}> "$cached.lock"
+  if flock -n "$E2E_ENGINE_LOCK"; then
+    data=$cached
+  else
+    exec {E2E_ENGINE_LOCK}>&-
+    E2E_ENGINE_LOCK=
+    e2e_log "$cached is in use by another run: starting from an empty one"
+    data=$E2E_DIR/$1/data
+    mkdir -p "$data"
+  fi
+}
+
 engine_start() {
-  local name=$1 d=$E2E_DIR/$1 pid extra=()
+  local name=$1 d=$E2E_DIR/$1 pid extra=() data
   E2E_BASE_PATH=${E2E_BASE_PATH:-$PATH}
   mkdir -p "$d"
+  e2e__engine_data "$name"
   case $name in
     modern)
       local tree r
       tree=$(e2e__trixie_tree)
       r=$d/root
-      mkdir -p "$r" "$d/upper" "$d/work" "$d/data"
+      mkdir -p "$r" "$d/upper" "$d/work"
       # The cached tree stays untouched: the daemon writes to an overlay, and
       # its images live on the host file system (overlay2 cannot nest).
       mount -t overlay overlay -o "lowerdir=$tree,upperdir=$d/upper,workdir=$d/work" "$r" || return 1
       mkdir -p "$r/var/lib/docker"
-      mount --bind "$d/data" "$r/var/lib/docker" || return 1
+      mount --bind "$data" "$r/var/lib/docker" || return 1
       mount --bind /proc "$r/proc" && mount --bind /dev "$r/dev" &&
         mount --bind /dev/pts "$r/dev/pts" && mount --rbind /sys "$r/sys" || return 1
       mount --make-rslave "$r/sys"
@@ -150,7 +175,7 @@ engine_start() {
         extra=(--containerd "$d/containerd/containerd.sock")
       fi
       echo '{}' > "$d/daemon.json"
-      /usr/sbin/dockerd --config-file "$d/daemon.json" --data-root "$d/data" \
+      /usr/sbin/dockerd --config-file "$d/daemon.json" --data-root "$data" \
         --exec-root "$d/exec" --pidfile "$d/dockerd.pid" -H "unix://$d/docker.sock" \
         --storage-driver=overlay2 --iptables=false --ip-masq=false --bridge=none \
         --containerd-namespace dfix-e2e --containerd-plugins-namespace dfix-e2e-plugins \
@@ -178,6 +203,13 @@ engine_start() {
 engine_stop() {
   local d=${1:-${E2E_ENGINE_DIR:-}} p pid cmd
   [ -n "$d" ] && [ -d "$d" ] || return 0
+  if [ -S "$d/docker.sock" ] && DOCKER_HOST=unix://$d/docker.sock timeout 10 docker version >/dev/null 2>&1; then
+    # What this run built goes; the imported base images stay for the next.
+    DOCKER_HOST=unix://$d/docker.sock docker image ls --format '{{.Repository}}:{{.Tag}}' 'e2e/*' |
+      xargs -r env DOCKER_HOST="unix://$d/docker.sock" docker rmi -f >/dev/null 2>&1
+    DOCKER_HOST=unix://$d/docker.sock docker builder prune -af >/dev/null 2>&1
+    DOCKER_HOST=unix://$d/docker.sock docker image prune -f >/dev/null 2>&1
+  fi
   e2e__kill_wait "$(cat "$d/pid" 2>/dev/null)" 30
   e2e__kill_wait "$(cat "$d/containerd/pid" 2>/dev/null)" 15
   # Processes still running from this engine's directory (shims, containerd
@@ -191,6 +223,10 @@ engine_stop() {
   done
   awk -v d="$d/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo |
     sort -r | while IFS= read -r p; do umount "$p" 2>/dev/null || umount -l "$p"; done
+  if [ -n "${E2E_ENGINE_LOCK:-}" ]; then
+    exec {E2E_ENGINE_LOCK}>&-
+    E2E_ENGINE_LOCK=
+  fi
   if [ "${E2E_ENGINE_DIR:-}" = "$d" ]; then
     unset E2E_ENGINE_DIR DOCKER_HOST
     PATH=$E2E_BASE_PATH

@@ -86,7 +86,8 @@ e2e__base_prepare() {
   chroot "$tmp" apt-get update -qq > "$E2E_CACHE/apt-update-bookworm.log" 2>&1 ||
     { rm -rf "$tmp"; e2e_fail "apt-get update in the bookworm tree failed"; return 1; }
   touch "$tmp/.dfix-e2e-done"
-  mv "$tmp" "$tree"
+  # Another run may have finished the same tree meanwhile: keep that one.
+  mv -T "$tmp" "$tree" 2>/dev/null || rm -rf "$tmp"
 }
 
 # e2e__chroot_apt TREE ARGS...: apt-get in TREE with the shared .deb cache.

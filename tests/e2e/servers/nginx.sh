@@ -69,7 +69,7 @@ nginx_start() {
   bash "$E2E_NGINX_HERE/git-repos.sh" "$d/git" > "$d/git.log" 2>&1 ||
     { tail -n 20 "$d/git.log" >&2; e2e_fail "making the git repositories failed"; return 1; }
 
-  fcgiwrap -c 2 -s "unix:$d/fcgiwrap.sock" > "$d/fcgiwrap.log" 2>&1 < /dev/null &
+  fcgiwrap -s "unix:$d/fcgiwrap.sock" > "$d/fcgiwrap.log" 2>&1 < /dev/null &
   echo $! > "$d/fcgiwrap.pid"
 
   cat > "$d/nginx.conf" <<EOF
