@@ -142,7 +142,11 @@ e2e__image_build() {
   printf 'dfix-e2e/%s\n' "$name" > "$t/etc/dfix-e2e-image"
   tar --sort=name --mtime=@0 --numeric-owner -C "$t" -cf "$tar.tmp" . &&
     mv "$tar.tmp" "$tar"
-  local rc=$?
+  local rc=$? old
+  # Tarballs of this image under an older key are of no more use.
+  for old in "$E2E_CACHE/images/$name"-????????????.tar; do
+    [ "$old" = "$tar" ] || rm -f "$old"
+  done
   rm -rf "$t"
   return "$rc"
 }

@@ -100,7 +100,7 @@ while read -r name reason; do
 done < "$here/expected-failures"
 
 # --- what the cases need
-# case_vars NAME: source the case's settings (in the caller's scope).
+# case_defaults: every setting a case.sh may set, at its default.
 case_defaults() {
   IMAGES=(base) SERVER=nginx AUTH=basic WHO='' SECRET='' LEAK='' PROBE=/ NEEDS='' KIND=build
   BUILD_ARGS=() FILL=() BUILD_ARGS_AFTER=() STAGES=() RUN_CMD=()
@@ -113,16 +113,12 @@ for name in "${cases[@]}"; do
     case_defaults
     # shellcheck source=/dev/null
     . "$here/cases/$name/case.sh"
-    printf '%s\n' "images ${IMAGES[*]}" "server $SERVER"
-    case $SERVER in
-      nginx) printf 'cred %s %s\n' "$AUTH" "$WHO" ;;
-      registry) printf 'cred registry %s\n' "$WHO" ;;
-    esac
+    printf '%s\n' "server $SERVER" "images ${IMAGES[*]}"
   ) > "$E2E_DIR/needs" || exit 2
-  while read -r what a b; do
+  while read -r what rest; do
     case $what in
-      images) for i in $a $b; do need_images[$i]=1; done ;;
-      server) [ "$a" = moto ] && need_moto=1; [ "$a" = registry ] && need_registry=1 ;;
+      images) for i in $rest; do need_images[$i]=1; done ;;
+      server) [ "$rest" = moto ] && need_moto=1; [ "$rest" = registry ] && need_registry=1 ;;
     esac
   done < "$E2E_DIR/needs"
 done
