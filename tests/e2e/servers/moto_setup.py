@@ -4,7 +4,7 @@
 
 The first three calls run before moto starts checking signatures: they
 create an IAM user with full access and an access key for it. Everything
-after is signed with that key. OUT gets `KEY_ID SECRET` (mode 0600).
+after is signed. The key kept is one whose secret holds a "/". OUT gets `KEY_ID SECRET` (mode 0600).
 """
 
 import json
@@ -22,6 +22,18 @@ iam.put_user_policy(UserName="e2e", PolicyName="all", PolicyDocument=json.dumps(
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
 key = iam.create_access_key(UserName="e2e")["AccessKey"]
+
+# About half of real secret keys (40 characters of base64) hold a "/": make
+# sure this one does, so every run tests that shape (signed calls now).
+for _ in range(50):
+    if "/" in key["SecretAccessKey"]:
+        break
+    signed = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id=key["AccessKeyId"],
+                          aws_secret_access_key=key["SecretAccessKey"])
+    new = signed.create_access_key(UserName="e2e")["AccessKey"]
+    signed.delete_access_key(UserName="e2e", AccessKeyId=key["AccessKeyId"])
+    key = new
 s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
                   aws_access_key_id=key["AccessKeyId"],
                   aws_secret_access_key=key["SecretAccessKey"])
