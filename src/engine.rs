@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::combine::ENV_SECRET_ID;
-use crate::envfile::{self, IgnoreKind, WantedEntry};
-use crate::rules::{FileSecret, Finding};
+use crate::deploy::{self, ComposeProposal};
+use crate::envfile::{self, Dialect, IgnoreKind, WantedEntry};
+use crate::rules::{EnvSecret, FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
@@ -23,6 +24,9 @@ pub struct FileOptions {
     pub context: Option<PathBuf>,
     /// `--force`: replace read-only files, rewrite hard-linked ones in place.
     pub force: bool,
+    /// `--runtime-env`: the run-time env file that run-time secrets move
+    /// to. A bare file name is taken next to each Dockerfile.
+    pub runtime_env: Option<PathBuf>,
 }
 
 /// A finding with its position.
@@ -46,6 +50,17 @@ pub struct FileReport {
     pub env_text: Option<String>,
     /// Keys the `.env` already had.
     pub env_reused: Vec<String>,
+    /// The run-time env file (`--runtime-env`), when it gets values.
+    pub runtime_env_path: Option<PathBuf>,
+    /// Its merged text, when it changes.
+    pub runtime_env_text: Option<String>,
+    /// Keys it already had.
+    pub runtime_env_reused: Vec<String>,
+    /// `docker run --env-file ...`, when run-time secrets moved.
+    pub run_command: Option<String>,
+    /// Compose services that build this Dockerfile and need the run-time
+    /// secrets.
+    pub compose: Vec<ComposeProposal>,
     /// Ignore files to create or extend: path and new text.
     pub ignore_updates: Vec<(PathBuf, String)>,
     pub build_command: Option<String>,
@@ -90,6 +105,7 @@ impl FileReport {
         self.analysis
             .env
             .iter()
+            .chain(&self.analysis.runtime_env)
             .filter_map(|e| e.value.as_ref().map(|v| v.expose()))
             .filter(|v| !v.is_empty())
             .collect()
@@ -109,8 +125,20 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     } else {
         existing_env(&env_path_of(path, options))
     };
-    let mut analysis =
-        crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
+    let runtime_env = runtime_env_path_of(path, options);
+    if let Some(runtime) = &runtime_env {
+        if same_file(runtime, &env_path_of(path, options)) {
+            return Err(format!(
+                "{name}: --runtime-env {} is the build's env file; name another file",
+                runtime.display()
+            ));
+        }
+    }
+    let rule_options = crate::Options {
+        runtime_env: runtime_env.is_some(),
+    };
+    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, rule_options)
+        .map_err(|e| format!("{name}: {e}"))?;
     drop(parsed);
     let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
     let rewritten = std::mem::take(&mut analysis.rewritten);
@@ -122,6 +150,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         index.positions(&original, &offsets)
     };
 
+    let runtime_env_path = runtime_env.filter(|_| analysis.uses_runtime_env());
     // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
     let parent = path.parent().unwrap_or(Path::new(""));
     let context = options.context.clone().unwrap_or_else(|| {
@@ -144,6 +173,11 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         env_path,
         env_text: None,
         env_reused: Vec::new(),
+        runtime_env_path,
+        runtime_env_text: None,
+        runtime_env_reused: Vec::new(),
+        run_command: None,
+        compose: Vec::new(),
         ignore_updates: Vec::new(),
         build_command: None,
         written: false,
@@ -151,16 +185,29 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         env_warnings: Vec::new(),
         notices: Vec::new(),
     };
+    if !options.check {
+        report.compose = deploy::compose_proposals(
+            &report.path,
+            &report.analysis.runtime_names,
+            report.runtime_env_path.as_deref(),
+        );
+    }
     if !report.changes() {
         return Ok(report);
     }
-    report.build_command = Some(build_command(&report, &context));
+    // No `--secret` for a value no build step reads.
+    if report.analysis.uses_env_file() || !report.analysis.files.is_empty() {
+        report.build_command = Some(build_command(&report, &context));
+    }
+    report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
     if options.check {
         // Findings only: the .env and ignore files are not read, so a broken
         // one never hides them.
         return Ok(report);
     }
-    let planned = plan_env(&mut report).and_then(|()| plan_ignores(&mut report, &context));
+    let planned = plan_env(&mut report)
+        .and_then(|()| plan_runtime_env(&mut report))
+        .and_then(|()| plan_ignores(&mut report, &context));
     if let Err(problem) = planned {
         report.problems.push(problem);
         return Ok(report);
@@ -171,6 +218,34 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         }
     }
     Ok(report)
+}
+
+/// The run-time env file for the Dockerfile at `path`: a bare file name
+/// (`runtime.env`) next to the Dockerfile, any other path as given.
+pub fn runtime_env_path_of(path: &Path, options: &FileOptions) -> Option<PathBuf> {
+    let file = options.runtime_env.as_ref()?;
+    let bare = file.components().count() == 1
+        && matches!(
+            file.components().next(),
+            Some(std::path::Component::Normal(_))
+        );
+    if bare {
+        Some(path.parent().unwrap_or(Path::new("")).join(file))
+    } else {
+        Some(file.clone())
+    }
+}
+
+/// The two paths name one file (by text, or by what they point at).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let plain = |p: &Path| p.strip_prefix("./").unwrap_or(p).to_path_buf();
+    if plain(a) == plain(b) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
@@ -190,13 +265,8 @@ fn existing_env(path: &Path) -> std::collections::BTreeMap<String, String> {
     dotenvy::from_read_iter(text.as_bytes()).flatten().collect()
 }
 
-fn plan_env(report: &mut FileReport) -> Result<(), String> {
-    if !report.analysis.uses_env_file() {
-        return Ok(());
-    }
-    let wanted: Vec<WantedEntry> = report
-        .analysis
-        .env
+fn wanted(entries: &[EnvSecret]) -> Vec<WantedEntry> {
+    entries
         .iter()
         .map(|e| match &e.value {
             Some(v) => WantedEntry::secret(&e.name, v.expose()),
@@ -205,7 +275,40 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
                 Some(&format!("fill in: was --build-arg {}", e.name)),
             ),
         })
-        .collect();
+        .collect()
+}
+
+/// The run-time env file: merged like the `.env` (nothing overwritten), in
+/// the `NAME=value` form `docker run --env-file` and compose read alike.
+fn plan_runtime_env(report: &mut FileReport) -> Result<(), String> {
+    let Some(path) = report.runtime_env_path.clone() else {
+        return Ok(());
+    };
+    let wanted = wanted(&report.analysis.runtime_env);
+    let existing = envfile::read_env_file(&path).map_err(|e| e.to_string())?;
+    let plan = envfile::plan_as(Dialect::Runtime, &path, existing.as_deref(), &wanted)
+        .map_err(|e| format!("{e}; nothing written"))?;
+    report.runtime_env_reused = plan.reused().into_iter().map(str::to_owned).collect();
+    report.env_warnings.extend(plan.warnings.iter().map(|w| {
+        format!(
+            "{}: line {} ({}): {}",
+            path.display(),
+            w.line,
+            w.key,
+            w.concern
+        )
+    }));
+    if plan.changed {
+        report.runtime_env_text = Some(plan.text);
+    }
+    Ok(())
+}
+
+fn plan_env(report: &mut FileReport) -> Result<(), String> {
+    if !report.analysis.uses_env_file() {
+        return Ok(());
+    }
+    let wanted = wanted(&report.analysis.env);
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
     let plan = envfile::plan(&report.env_path, existing.as_deref(), &wanted)
         .map_err(|e| format!("{e}; nothing written"))?;
@@ -231,8 +334,14 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
 
 fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let mut entries: Vec<String> = Vec::new();
+    // Every env file dfix writes, with the directory it is in.
+    let mut env_files: Vec<PathBuf> = Vec::new();
     if report.analysis.uses_env_file() {
-        if let Some(rel) = relative_to(&report.env_path, context) {
+        env_files.push(report.env_path.clone());
+    }
+    env_files.extend(report.runtime_env_path.clone());
+    for env_file in &env_files {
+        if let Some(rel) = relative_to(env_file, context) {
             entries.push(rel);
         }
     }
@@ -245,26 +354,36 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     {
         report.ignore_updates.push((dockerignore, text));
     }
-    let env_dir = report
-        .env_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if report.analysis.uses_env_file() && envfile::is_in_git_repo(env_dir) {
-        let gitignore = env_dir.join(".gitignore");
-        let existing = read_optional(&gitignore)?;
-        let name = report
-            .env_path
+    // Each env file is named in the .gitignore of its own directory.
+    let mut by_dir: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    for env_file in &env_files {
+        let dir = env_file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let Some(name) = env_file
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned());
-        if let Some(name) = name {
-            if let Some(text) = envfile::plan_ignore_update_with_temp(
-                IgnoreKind::Git,
-                existing.as_deref(),
-                &[&name],
-            ) {
-                report.ignore_updates.push((gitignore, text));
-            }
+            .map(|n| n.to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        match by_dir.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, names)) => names.push(name),
+            None => by_dir.push((dir, vec![name])),
+        }
+    }
+    for (dir, names) in by_dir {
+        if !envfile::is_in_git_repo(&dir) {
+            continue;
+        }
+        let gitignore = dir.join(".gitignore");
+        let existing = read_optional(&gitignore)?;
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        if let Some(text) =
+            envfile::plan_ignore_update_with_temp(IgnoreKind::Git, existing.as_deref(), &refs)
+        {
+            report.ignore_updates.push((gitignore, text));
         }
     }
     Ok(())
@@ -308,11 +427,16 @@ fn build_command(report: &FileReport, context: &Path) -> String {
 }
 
 fn write(report: &mut FileReport, force: bool) -> Result<(), String> {
+    let runtime_env = match (&report.runtime_env_path, &report.runtime_env_text) {
+        (Some(path), Some(text)) => Some((path.as_path(), text.as_str())),
+        _ => None,
+    };
     report.notices = fsio::commit(&fsio::Commit {
         env: report
             .env_text
             .as_deref()
             .map(|t| (report.env_path.as_path(), t)),
+        runtime_env,
         ignores: &report.ignore_updates,
         dockerfile: &report.path,
         text: &report.rewritten,

@@ -12,6 +12,9 @@
 //! One concern per file:
 //!
 //! * [`quote`]: [`shell_single_quote`], [`env_quote`], name validation.
+//! * [`runtime`]: the run-time env file (`--runtime-env`): `NAME=value`
+//!   lines that `docker run --env-file` and compose read alike.
+//! * `dialect`: [`Dialect`], what differs between the two kinds of file.
 //! * `existing`: dotenvy's reading of an existing file, with line numbers
 //!   and a check for lines sh would read differently ([`Concern`]).
 //! * `plan`: [`plan()`], [`EnvPlan`].
@@ -22,16 +25,21 @@
 //! * `error`: [`EnvFileError`]; messages name the file and never contain a
 //!   value.
 
+mod dialect;
 mod error;
 mod existing;
 mod ignore_files;
 mod plan;
 pub mod quote;
+pub mod runtime;
 mod write;
 
 #[cfg(test)]
+mod runtime_tests;
+#[cfg(test)]
 mod tests;
 
+pub use dialect::Dialect;
 pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
 pub use ignore_files::{
@@ -39,7 +47,8 @@ pub use ignore_files::{
     TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
 };
 pub use plan::{
-    plan, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry, WantedValue,
+    plan, plan_as, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry,
+    WantedValue,
 };
 pub use quote::{env_quote, is_valid_name, shell_single_quote, shell_word, Unquotable};
 pub use write::{read_env_file, write_env_file, WriteOutcome, NEW_FILE_MODE};
