@@ -53,8 +53,13 @@ pub fn compose_proposals(
     let dir = dockerfile_abs.parent().unwrap_or(Path::new("/"));
     let root = repository_root(dir);
     let discovery = discovered(&root);
-    // Shown the way the Dockerfile was named: relative to where dfix runs.
-    let shown_root = relative_to_cwd(&root);
+    // Shown the way the Dockerfile was named: absolute, or relative to
+    // where dfix runs.
+    let shown_root = if dockerfile.is_absolute() {
+        root.clone()
+    } else {
+        relative_to_cwd(&root)
+    };
     discovery
         .callers_of(&dockerfile_abs)
         .into_iter()
