@@ -11,9 +11,11 @@
 //!   dropped, a UTF-8 BOM on the first line too); leading white space is
 //!   skipped; an empty line or one starting with `#` is skipped; the name is
 //!   everything before the first `=` and may not contain a blank; the value
-//!   is everything after it, taken literally: no quotes, escapes, comments,
+//!   is everything after it, taken literally: no escapes, comments,
 //!   `export` or `$` expansion. A line without `=` takes the variable from
-//!   the environment of `docker run`.
+//!   the environment of `docker run`. Quotes were kept too until recently;
+//!   the current reader (docker/cli `pkg/kvfile`) drops one pair of
+//!   matching quotes around the whole value.
 //! * compose (compose-go `dotenv/parser.go`): skips white space and `#`
 //!   lines, drops an `export ` prefix, trims white space around the name and
 //!   after `=`; a value that starts with `'` or `"` is quoted (the quotes
@@ -45,7 +47,9 @@ pub fn check_value(value: &str) -> Result<(), &'static str> {
         return Err("it ends with white space, which compose drops and docker run keeps");
     }
     if value.starts_with(['\'', '"']) {
-        return Err("it starts with a quote, which compose removes and docker run keeps");
+        // Compose reads a quoted value; docker run keeps the quotes, or
+        // (recent releases) drops a matching pair.
+        return Err("it starts with a quote, which compose and docker run read differently");
     }
     if value.contains('$') {
         return Err("it holds `$`, which compose expands and docker run keeps");

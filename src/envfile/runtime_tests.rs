@@ -1,10 +1,12 @@
-//! The run-time env file against the two programs that read it. Each reader
-//! below follows its source line by line (read with the search tool; no
-//! code copied): docker/cli `opts/file.go` `parseKeyValueFile`, and
+//! The run-time env file against the programs that read it. Each reader
+//! below follows its source (read with the search tool; no code copied):
+//! docker/cli `opts/file.go` `parseKeyValueFile` (and its successor
+//! `pkg/kvfile`, which also drops a matching pair of quotes), and
 //! compose-go `dotenv/parser.go` (`getStatementStart`, `locateKeyName`,
 //! `extractVarValue`, with `template.Substitute` for `$`). Every value dfix
-//! writes must come back the same from both; every value it refuses would
-//! come back wrong from at least one.
+//! writes must come back the same from all of them; every value it refuses
+//! would come back wrong from at least one. `tests/runtime_env.rs` checks
+//! the same against the real programs.
 
 use std::path::Path;
 
@@ -13,9 +15,14 @@ use proptest::prelude::*;
 use super::runtime::{check_value, parse_existing};
 use super::{plan_as, Dialect, EnvFileError, WantedEntry};
 
-/// `docker run --env-file`: `(name, value)` per definition, or `None` when
-/// docker refuses the file.
+/// `docker run --env-file`, as releases up to 28 read it.
 fn docker_read(text: &str) -> Option<Vec<(String, String)>> {
+    docker_read_as(text, false)
+}
+
+/// `docker run --env-file`: `(name, value)` per definition, or `None` when
+/// docker refuses the file; `trim_quotes` for the current `pkg/kvfile`.
+fn docker_read_as(text: &str, trim_quotes: bool) -> Option<Vec<(String, String)>> {
     let mut out = Vec::new();
     // bufio.ScanLines: split at LF, drop one CR before it; no empty last line.
     let body = text.strip_suffix('\n').unwrap_or(text);
@@ -33,6 +40,12 @@ fn docker_read(text: &str) -> Option<Vec<(String, String)>> {
         if name.is_empty() || name.contains([' ', '\t']) {
             return None;
         }
+        let quoted = |q: char| value.len() >= 2 && value.starts_with(q) && value.ends_with(q);
+        let value = if trim_quotes && (quoted('\'') || quoted('"')) {
+            &value[1..value.len() - 1]
+        } else {
+            value
+        };
         out.push((name.to_owned(), value.to_owned()));
     }
     Some(out)
@@ -125,6 +138,11 @@ fn values_both_read_alike_are_written_as_they_are() {
         assert!(text.ends_with(&format!("\nA_SECRET={value}\n")), "{text}");
         let want = vec![("A_SECRET".to_owned(), value.to_owned())];
         assert_eq!(docker_read(&text), Some(want.clone()), "docker, {value:?}");
+        assert_eq!(
+            docker_read_as(&text, true),
+            Some(want.clone()),
+            "kvfile, {value:?}"
+        );
         assert_eq!(compose_read(&text), Some(want), "compose, {value:?}");
     }
 }
@@ -171,6 +189,7 @@ proptest! {
             let text = planned(None, &[WantedEntry::secret("K", &value)]).unwrap();
             let want = Some(vec![("K".to_owned(), value.clone())]);
             prop_assert_eq!(docker_read(&text), want.clone());
+            prop_assert_eq!(docker_read_as(&text, true), want.clone());
             prop_assert_eq!(compose_read(&text), want);
         } else {
             let naive = format!("K={value}\n");
