@@ -172,6 +172,13 @@ impl Classification {
             }
         });
         let runtime = self.runtime.first().map(|r| match r {
+            RuntimeRead::Instruction {
+                idx,
+                keyword: Keyword::Onbuild,
+            } => format!(
+                "ONBUILD, line {}, in the builds of images made FROM it",
+                instructions[*idx].start_line
+            ),
             RuntimeRead::Instruction { idx, keyword } => format!(
                 "{}, line {}",
                 keyword.name().unwrap_or("?"),
@@ -195,6 +202,9 @@ impl Classification {
             }
             (None, Some(r)) if self.runtime == [RuntimeRead::Unread] => {
                 format!("a run-time secret: {r}")
+            }
+            (None, Some(r)) if self.onbuild().is_some() => {
+                format!("needed after this build ({r})")
             }
             (None, Some(r)) => format!("a run-time secret: the container reads it ({r})"),
             (None, None) => "no RUN reads it, and the final image does not keep it".to_owned(),

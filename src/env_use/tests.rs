@@ -386,6 +386,17 @@ fn descriptions() {
             },
             "a run-time secret: no RUN is known to read it and it stays in the image",
         ),
+        (
+            Classification {
+                build: vec![],
+                runtime: vec![RuntimeRead::Instruction {
+                    idx: 3,
+                    keyword: Keyword::Onbuild,
+                }],
+                in_final_image: true,
+            },
+            "needed after this build (ONBUILD, line 4, in the builds of images made FROM it)",
+        ),
     ];
     for (c, want) in cases {
         assert_eq!(c.describe(&d.instructions), want);
