@@ -428,3 +428,82 @@ fn yaml_environment(yaml: &str, service: &str) -> std::collections::BTreeMap<Str
     }
     out
 }
+
+/// The analysis of `src`, with or without `--runtime-env`.
+fn analyzed(src: &str, runtime_env: bool) -> dfix::Analysis {
+    let d = dfix::syntax::parse(src).unwrap();
+    let m =
+        dfix::analyze_parsed_with(&d, &Default::default(), dfix::Options { runtime_env }).unwrap();
+    support::check_rewrite(src, &m.rewritten, &m.edits);
+    m
+}
+
+/// The reason a person is needed for the finding whose message names `name`.
+fn manual_reason<'a>(m: &'a dfix::Analysis, name: &str) -> Option<&'a str> {
+    m.findings
+        .iter()
+        .find(|f| f.message.contains(&format!(" {name} ")))
+        .unwrap_or_else(|| panic!("no finding for {name}: {:?}", m.findings))
+        .manual
+        .as_deref()
+}
+
+#[test]
+fn only_the_secret_word_of_an_env_line_goes() {
+    let src = "FROM alpine\nENV A=1 PASSWORD=Rt-W0rd-Secret B=\"two words\"\nCMD [\"app\"]\n";
+    let m = analyzed(src, true);
+    assert_eq!(
+        m.rewritten,
+        "FROM alpine\nENV A=1 B=\"two words\"\nCMD [\"app\"]\n"
+    );
+    assert_eq!(m.runtime_env[0].name, "PASSWORD");
+    assert!(m.env.is_empty());
+    // Without the option nothing changes.
+    assert_eq!(analyzed(src, false).rewritten, src);
+}
+
+#[test]
+fn a_secret_expanded_into_another_variable_stays() {
+    let src = "FROM python:3.12\nENV DB_PASSWORD=Rt-Db-Secret-Pw\nENV DATABASE_URL=postgres://app:$DB_PASSWORD@db/app\nCMD [\"app\"]\n";
+    let m = analyzed(src, true);
+    assert_eq!(m.rewritten, src);
+    let why = manual_reason(&m, "DB_PASSWORD").unwrap();
+    assert!(why.contains("used in ENV DATABASE_URL (line 3)"), "{why}");
+}
+
+#[test]
+fn an_arg_copied_into_a_run_time_env_stays_with_it() {
+    let src = "FROM node:20\nARG package_token\nENV BUNDLE_GEMS__EXAMPLE__COM=${package_token}\nCMD [\"sh\"]\n";
+    let m = analyzed(src, false);
+    assert_eq!(m.rewritten, src);
+    let why = manual_reason(&m, "package_token").unwrap();
+    assert!(
+        why.contains("copied into BUNDLE_GEMS__EXAMPLE__COM (line 3), which stays"),
+        "{why}"
+    );
+    // Moved with --runtime-env, the copy goes, and so may its source.
+    let m = analyzed(src, true);
+    assert_eq!(m.rewritten, "FROM node:20\nCMD [\"sh\"]\n");
+    assert_eq!(m.runtime_env[0].name, "BUNDLE_GEMS__EXAMPLE__COM");
+}
+
+#[test]
+fn onbuild_and_exec_form_readers_are_left_for_a_person() {
+    let onbuild = "FROM node:20\nENV NPM_TOKEN=npm_0nbuildT0kenValue1234567890abcdefgh\nONBUILD RUN npm ci --token=$NPM_TOKEN\n";
+    let m = analyzed(onbuild, true);
+    assert_eq!(m.rewritten, onbuild);
+    assert!(manual_reason(&m, "NPM_TOKEN").unwrap().contains("ONBUILD"));
+    // Also when the ONBUILD is in a stage built FROM it.
+    let later = "FROM node:20 AS base\nENV NPM_TOKEN=npm_0nbuildT0kenValue1234567890abcdefgh\nFROM base\nONBUILD RUN npm ci --token=$NPM_TOKEN\n";
+    let m = analyzed(later, true);
+    assert_eq!(m.rewritten, later);
+    assert!(manual_reason(&m, "NPM_TOKEN")
+        .unwrap()
+        .contains("an ONBUILD step (line 4)"));
+    let exec = "FROM node:20\nENV NPM_TOKEN=npm_ExecF0rmT0kenValue1234567890abcdefgh\nRUN [\"npm\", \"ci\"]\nCMD [\"node\", \"x\"]\n";
+    let m = analyzed(exec, false);
+    assert_eq!(m.rewritten, exec);
+    assert!(manual_reason(&m, "NPM_TOKEN")
+        .unwrap()
+        .contains("an exec-form RUN (line 3) reads NPM_TOKEN"));
+}

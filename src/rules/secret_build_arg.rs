@@ -219,6 +219,16 @@ fn declarations(
                 }
                 copied_from = Some(i);
             }
+        } else if let Some(r) = raw.as_deref() {
+            // `ENV DB_URL=postgres://app:$DB_PASSWORD@db/app`: BuildKit
+            // expands the secret into this value, which would lose it.
+            let kw = ins.keyword_upper(cx.src());
+            for v in vars.iter_mut().filter(|v| references(r, &v.name)) {
+                v.blocked.get_or_insert(format!(
+                    "its value is used in {kw} {name} (line {}), which dfix leaves as it is",
+                    ins.start_line
+                ));
+            }
         }
         let written = raw
             .as_deref()
