@@ -9,6 +9,8 @@ const EXAMPLES: &str = "\
 Examples:
   dfix Dockerfile                 show the diff, the .env keys and the build command
   dfix --write Dockerfile         apply it: rewrite the Dockerfile, write .env
+  dfix --write --runtime-env runtime.env Dockerfile
+                                  also move run-time secrets to runtime.env
   dfix --check .                  CI: list findings under the current directory
   dfix --check --format sarif . > dfix.sarif
   dfix --write --jobs 4 ~/src     migrate every repository under ~/src
@@ -47,6 +49,13 @@ pub struct Cli {
     /// The build context (default: the Dockerfile's directory). Only with one file.
     #[arg(long, value_name = "DIR")]
     pub context: Option<PathBuf>,
+
+    /// Move secrets the container reads at run time out of the image into
+    /// this env file (NAME=value lines for `docker run --env-file` and
+    /// compose `env_file:`). A bare name is next to each Dockerfile; a path
+    /// needs exactly one Dockerfile. Without it they are left for a person.
+    #[arg(long, value_name = "FILE")]
+    pub runtime_env: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -180,6 +189,23 @@ impl Config {
         if cli.env_file.is_some() && (cli.paths.len() != 1 || cli.paths[0].is_dir()) {
             return Err("--env-file needs exactly one Dockerfile".into());
         }
+        if let Some(file) = &cli.runtime_env {
+            let mut parts = file.components();
+            let bare = matches!(
+                (parts.next(), parts.next()),
+                (Some(std::path::Component::Normal(_)), None)
+            );
+            if file.as_os_str().is_empty() {
+                return Err("--runtime-env needs a file name".into());
+            }
+            if !bare && (cli.paths.len() != 1 || cli.paths[0].is_dir()) {
+                return Err(
+                    "--runtime-env with a directory part needs exactly one Dockerfile \
+                     (a bare name such as runtime.env is put next to each Dockerfile)"
+                        .into(),
+                );
+            }
+        }
         let mode = if cli.mode.write {
             Mode::Write
         } else if cli.mode.check {
@@ -204,6 +230,7 @@ impl Config {
                 force: cli.force,
                 env_file: cli.env_file.clone(),
                 context: cli.context.clone(),
+                runtime_env: cli.runtime_env.clone(),
             },
             show_secrets: cli.show_secrets,
             color,

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::combine::ENV_SECRET_ID;
-use crate::envfile::{self, IgnoreKind, WantedEntry};
-use crate::rules::{EnvValue, FileSecret, Finding};
+use crate::deploy::{self, ComposeProposal};
+use crate::envfile::{self, Dialect, IgnoreKind, WantedEntry};
+use crate::rules::{EnvSecret, EnvValue, FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
@@ -23,6 +24,9 @@ pub struct FileOptions {
     pub context: Option<PathBuf>,
     /// `--force`: replace read-only files, rewrite hard-linked ones in place.
     pub force: bool,
+    /// `--runtime-env`: the run-time env file that run-time secrets move
+    /// to. A bare file name is taken next to each Dockerfile.
+    pub runtime_env: Option<PathBuf>,
 }
 
 /// A finding with its position.
@@ -46,6 +50,17 @@ pub struct FileReport {
     pub env_text: Option<String>,
     /// Keys the `.env` already had.
     pub env_reused: Vec<String>,
+    /// The run-time env file (`--runtime-env`), when it gets values.
+    pub runtime_env_path: Option<PathBuf>,
+    /// Its merged text, when it changes.
+    pub runtime_env_text: Option<String>,
+    /// Keys it already had.
+    pub runtime_env_reused: Vec<String>,
+    /// `docker run --env-file ...`, when run-time secrets moved.
+    pub run_command: Option<String>,
+    /// Compose services that build this Dockerfile and need the run-time
+    /// secrets.
+    pub compose: Vec<ComposeProposal>,
     /// Ignore files to create or extend: path and new text.
     pub ignore_updates: Vec<(PathBuf, String)>,
     /// Secret files dfix creates next to the `.env` (what a RUN used to
@@ -94,6 +109,7 @@ impl FileReport {
         self.analysis
             .env
             .iter()
+            .chain(&self.analysis.runtime_env)
             .filter_map(|e| e.value.secret().map(|v| v.expose()))
             .chain(self.analysis.generated.iter().map(|g| g.content.expose()))
             .filter(|v| !v.is_empty())
@@ -114,8 +130,20 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     } else {
         existing_env(&env_path_of(path, options))
     };
-    let mut analysis =
-        crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
+    let runtime_env = runtime_env_path_of(path, options);
+    if let Some(runtime) = &runtime_env {
+        if same_file(runtime, &env_path_of(path, options)) {
+            return Err(format!(
+                "{name}: --runtime-env {} is the build's env file; name another file",
+                runtime.display()
+            ));
+        }
+    }
+    let rule_options = crate::Options {
+        runtime_env: runtime_env.is_some(),
+    };
+    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, rule_options)
+        .map_err(|e| format!("{name}: {e}"))?;
     let mut problems = Vec::new();
     unfilled_placeholders(
         &parsed,
@@ -134,6 +162,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         index.positions(&original, &offsets)
     };
 
+    let runtime_env_path = runtime_env.filter(|_| analysis.uses_runtime_env());
     // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
     let parent = path.parent().unwrap_or(Path::new(""));
     let context = options.context.clone().unwrap_or_else(|| {
@@ -156,6 +185,11 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         env_path,
         env_text: None,
         env_reused: Vec::new(),
+        runtime_env_path,
+        runtime_env_text: None,
+        runtime_env_reused: Vec::new(),
+        run_command: None,
+        compose: Vec::new(),
         ignore_updates: Vec::new(),
         generated: Vec::new(),
         build_command: None,
@@ -164,6 +198,13 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         env_warnings: Vec::new(),
         notices: Vec::new(),
     };
+    if !options.check {
+        report.compose = deploy::compose_proposals(
+            &report.path,
+            &report.analysis.runtime_names,
+            report.runtime_env_path.as_deref(),
+        );
+    }
     if !report.changes() {
         return Ok(report);
     }
@@ -173,7 +214,14 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         .iter()
         .map(|g| (g.id.clone(), generated_path(&report.env_path, &g.id), None))
         .collect();
-    report.build_command = Some(build_command(&report, &context));
+    // No `--secret` for a value no build step reads.
+    if report.analysis.uses_env_file()
+        || !report.analysis.files.is_empty()
+        || !report.analysis.generated.is_empty()
+    {
+        report.build_command = Some(build_command(&report, &context));
+    }
+    report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
     if options.check {
         // Findings only: the .env and ignore files are not read, so a broken
         // one never hides them.
@@ -181,6 +229,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     }
     let planned = plan_env(&mut report)
         .and_then(|()| plan_generated(&mut report))
+        .and_then(|()| plan_runtime_env(&mut report))
         .and_then(|()| plan_ignores(&mut report, &context));
     if let Err(problem) = planned {
         report.problems.push(problem);
@@ -235,10 +284,39 @@ fn unfilled_placeholders(
                 span: run.keyword_span,
                 message: format!("{key} in {} is still a placeholder", env_path.display()),
                 manual: Some("fill it in: the build reads it empty".into()),
+                env_use: None,
             });
         }
     }
     analysis.findings.sort_by_key(|f| (f.span.start, f.rule));
+}
+
+/// The run-time env file for the Dockerfile at `path`: a bare file name
+/// (`runtime.env`) next to the Dockerfile, any other path as given.
+pub fn runtime_env_path_of(path: &Path, options: &FileOptions) -> Option<PathBuf> {
+    let file = options.runtime_env.as_ref()?;
+    let bare = file.components().count() == 1
+        && matches!(
+            file.components().next(),
+            Some(std::path::Component::Normal(_))
+        );
+    if bare {
+        Some(path.parent().unwrap_or(Path::new("")).join(file))
+    } else {
+        Some(file.clone())
+    }
+}
+
+/// The two paths name one file (by text, or by what they point at).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let plain = |p: &Path| p.strip_prefix("./").unwrap_or(p).to_path_buf();
+    if plain(a) == plain(b) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
 }
 
 fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
@@ -258,20 +336,8 @@ fn existing_env(path: &Path) -> envfile::Existing {
     envfile::Existing::read(&text)
 }
 
-fn plan_env(report: &mut FileReport) -> Result<(), String> {
-    if !report.analysis.uses_env_file() {
-        return Ok(());
-    }
-    if envfile::is_tracked_by_git(&report.env_path) {
-        return Err(format!(
-            "{}: git tracks it, so the secrets would be committed; not written \
-             (use --env-file with a file git ignores, or `git rm --cached` it first)",
-            report.env_path.display()
-        ));
-    }
-    let wanted: Vec<WantedEntry> = report
-        .analysis
-        .env
+fn wanted(entries: &[EnvSecret]) -> Vec<WantedEntry> {
+    entries
         .iter()
         .map(|e| match &e.value {
             EnvValue::Secret(v) => WantedEntry::secret(&e.name, v.expose()),
@@ -282,7 +348,54 @@ fn plan_env(report: &mut FileReport) -> Result<(), String> {
             EnvValue::Derived(t) => WantedEntry::derived(&e.name, t),
             EnvValue::Collected(t) => WantedEntry::collected(&e.name, t),
         })
-        .collect();
+        .collect()
+}
+
+/// The run-time env file: merged like the `.env` (nothing overwritten), in
+/// the `NAME=value` form `docker run --env-file` and compose read alike.
+fn plan_runtime_env(report: &mut FileReport) -> Result<(), String> {
+    let Some(path) = report.runtime_env_path.clone() else {
+        return Ok(());
+    };
+    refuse_tracked(&path)?;
+    let wanted = wanted(&report.analysis.runtime_env);
+    let existing = envfile::read_env_file(&path).map_err(|e| e.to_string())?;
+    let plan = envfile::plan_as(Dialect::Runtime, &path, existing.as_deref(), &wanted)
+        .map_err(|e| format!("{e}; nothing written"))?;
+    report.runtime_env_reused = plan.reused().into_iter().map(str::to_owned).collect();
+    report.env_warnings.extend(plan.warnings.iter().map(|w| {
+        format!(
+            "{}: line {} ({}): {}",
+            path.display(),
+            w.line,
+            w.key,
+            w.concern
+        )
+    }));
+    if plan.changed {
+        report.runtime_env_text = Some(plan.text);
+    }
+    Ok(())
+}
+
+/// An env file git tracks would have its secrets committed.
+fn refuse_tracked(path: &Path) -> Result<(), String> {
+    if envfile::is_tracked_by_git(path) {
+        return Err(format!(
+            "{}: git tracks it, so the secrets would be committed; not written \
+             (name a file git ignores, or `git rm --cached` it first)",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+fn plan_env(report: &mut FileReport) -> Result<(), String> {
+    if !report.analysis.uses_env_file() {
+        return Ok(());
+    }
+    refuse_tracked(&report.env_path)?;
+    let wanted = wanted(&report.analysis.env);
     let existing = envfile::read_env_file(&report.env_path).map_err(|e| e.to_string())?;
     let plan = envfile::plan(&report.env_path, existing.as_deref(), &wanted)
         .map_err(|e| format!("{e}; nothing written"))?;
@@ -337,8 +450,14 @@ fn plan_generated(report: &mut FileReport) -> Result<(), String> {
 
 fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     let mut entries: Vec<String> = Vec::new();
+    // Every env file dfix writes, with the directory it is in.
+    let mut env_files: Vec<PathBuf> = Vec::new();
     if report.analysis.uses_env_file() {
-        if let Some(rel) = relative_to(&report.env_path, context) {
+        env_files.push(report.env_path.clone());
+    }
+    env_files.extend(report.runtime_env_path.clone());
+    for env_file in &env_files {
+        if let Some(rel) = relative_to(env_file, context) {
             entries.push(rel);
         }
     }
@@ -370,21 +489,38 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
     {
         report.ignore_updates.push((dockerignore, text));
     }
-    let env_dir = report
-        .env_path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if report.analysis.uses_env_file() && envfile::is_in_git_repo(env_dir) {
-        let gitignore = env_dir.join(".gitignore");
+    // Each env file (and generated secret file) is named in the .gitignore
+    // of its own directory.
+    let mut by_dir: Vec<(PathBuf, Vec<String>)> = Vec::new();
+    for env_file in env_files
+        .iter()
+        .chain(report.generated.iter().map(|(_, p, _)| p))
+    {
+        let dir = env_file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        let Some(name) = env_file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        match by_dir.iter_mut().find(|(d, _)| *d == dir) {
+            Some((_, names)) => names.push(name),
+            None => by_dir.push((dir, vec![name])),
+        }
+    }
+    for (dir, names) in by_dir {
+        if !envfile::is_in_git_repo(&dir) {
+            continue;
+        }
+        let gitignore = dir.join(".gitignore");
         let existing = read_optional(&gitignore)?;
-        let names: Vec<String> = std::iter::once(&report.env_path)
-            .chain(report.generated.iter().map(|(_, p, _)| p))
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         if let Some(text) =
-            envfile::plan_ignore_update_with_temp(IgnoreKind::Git, existing.as_deref(), &names)
+            envfile::plan_ignore_update_with_temp(IgnoreKind::Git, existing.as_deref(), &refs)
         {
             report.ignore_updates.push((gitignore, text));
         }
@@ -433,11 +569,16 @@ fn build_command(report: &FileReport, context: &Path) -> String {
 }
 
 fn write(report: &mut FileReport, force: bool) -> Result<(), String> {
+    let runtime_env = match (&report.runtime_env_path, &report.runtime_env_text) {
+        (Some(path), Some(text)) => Some((path.as_path(), text.as_str())),
+        _ => None,
+    };
     report.notices = fsio::commit(&fsio::Commit {
         env: report
             .env_text
             .as_deref()
             .map(|t| (report.env_path.as_path(), t)),
+        runtime_env,
         ignores: &report.ignore_updates,
         secrets: &report
             .generated

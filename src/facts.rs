@@ -289,6 +289,37 @@ impl<'d, 's> Facts<'d, 's> {
         Ok(())
     }
 
+    /// Stage `s` and the stages it builds on (`FROM build AS test`), from
+    /// `s` back to the one that starts from an image.
+    pub fn lineage(&self, s: usize) -> Vec<usize> {
+        let mut out = vec![s];
+        let mut at = s;
+        // A parent always comes earlier, so this ends.
+        while let Some(p) = self.stages[at].parent {
+            out.push(p);
+            at = p;
+        }
+        out
+    }
+
+    /// Stage `child` is `ancestor` or builds on it, and so inherits its
+    /// `ENV`s.
+    pub fn inherits(&self, child: usize, ancestor: usize) -> bool {
+        self.lineage(child).contains(&ancestor)
+    }
+
+    /// The image of stage `s` is part of the final image: `s` is the last
+    /// stage or one the last stage builds on.
+    pub fn in_final_image(&self, s: usize) -> bool {
+        self.final_stage().is_some_and(|f| self.inherits(f, s))
+    }
+
+    /// The image the lineage of stage `s` starts from, as written.
+    pub fn root_image(&self, s: usize) -> &str {
+        let root = *self.lineage(s).last().expect("a lineage holds its stage");
+        &self.stages[root].base
+    }
+
     /// The shell texts of a RUN: its command line (shell form) and its
     /// heredoc bodies.
     pub fn run_texts(&self, idx: usize) -> Vec<RunText<'d, 's>> {

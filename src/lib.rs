@@ -9,8 +9,10 @@ pub mod callers;
 pub mod cli;
 pub mod combine;
 pub mod debug;
+pub mod deploy;
 pub mod driver;
 pub mod engine;
+pub mod env_use;
 pub mod envfile;
 pub mod facts;
 pub mod fix;
@@ -26,7 +28,8 @@ pub mod walk;
 
 pub use cli::{Config, Mode, Outcome};
 pub use driver::run;
-pub use rules::{EnvSecret, FileSecret, Finding, Rule};
+pub use env_use::Use;
+pub use rules::{EnvSecret, FileSecret, Finding, Options, Rule};
 
 /// What dfix finds in one Dockerfile and what it would change.
 #[derive(Debug, Default)]
@@ -38,6 +41,12 @@ pub struct Analysis {
     pub rewritten: String,
     /// Values the build now reads from the `.env` file.
     pub env: Vec<EnvSecret>,
+    /// Values the container now reads from the run-time env file
+    /// (`--runtime-env`).
+    pub runtime_env: Vec<EnvSecret>,
+    /// Every secret environment variable the container reads at run time,
+    /// moved or left for a person.
+    pub runtime_names: Vec<String>,
     /// Files the build now receives as secret mounts.
     pub files: Vec<FileSecret>,
     /// Secret files to create next to the `.env` (what a RUN wrote).
@@ -50,6 +59,10 @@ pub struct Analysis {
 impl Analysis {
     pub fn uses_env_file(&self) -> bool {
         !self.env.is_empty()
+    }
+
+    pub fn uses_runtime_env(&self) -> bool {
+        !self.runtime_env.is_empty()
     }
 }
 
@@ -78,14 +91,26 @@ pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
     existing_env: &envfile::Existing,
 ) -> Result<Analysis, AnalyzeError> {
+    analyze_parsed_with(d, existing_env, Options::default())
+}
+
+/// [`analyze_parsed`] with options that change what may be fixed
+/// (`--runtime-env`).
+pub fn analyze_parsed_with(
+    d: &syntax::Dockerfile<'_>,
+    existing_env: &envfile::Existing,
+    options: Options,
+) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
-    let mut plan = rules::check(d, &facts, existing_env);
+    let mut plan = rules::check(d, &facts, existing_env, options);
     let edits = combine::edits(&facts, &mut plan);
     drop(facts);
     // The intents and the plan's indexes are done with.
     let rules::Plan {
         findings,
         env,
+        runtime_env,
+        runtime_names,
         files,
         secret_spans,
         generated,
@@ -100,6 +125,8 @@ pub fn analyze_parsed(
         edits,
         rewritten,
         env,
+        runtime_env,
+        runtime_names,
         files,
         generated,
         secret_spans,

@@ -1,18 +1,33 @@
 //! The codemod on its fixtures (`tests/fixtures/<name>/Dockerfile`): the dry
 //! run's diff, findings, `.env` plan and build command are reviewed snapshots
 //! (`snapshots/`), and every rewrite passes the shared checks in
-//! `support::check_rewrite`.
+//! `support::check_rewrite`. A fixture's `dfix-options` file holds options
+//! for its run, one a line (`runtime-env FILE`); the other files of its
+//! directory (a compose file) are there for dfix to find.
 
 mod support;
 
 use dfix::engine::{self, FileOptions};
 use dfix::output::{self as report, OutputStyle};
 
+/// The options a fixture asks for in its `dfix-options` file.
+fn options(dir: &std::path::Path) -> FileOptions {
+    let mut options = FileOptions::default();
+    let text = std::fs::read_to_string(dir.join("dfix-options")).unwrap_or_default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        match line.split_once(' ') {
+            Some(("runtime-env", file)) => options.runtime_env = Some(file.into()),
+            _ => panic!("unknown fixture option: {line}"),
+        }
+    }
+    options
+}
+
 /// Dry-run output for a fixture, with the temporary path replaced.
 fn dry_run(name: &str) -> String {
     let dir = support::fixture_copy(name);
     let path = dir.path().join("Dockerfile");
-    let r = engine::process(&path, &FileOptions::default()).unwrap();
+    let r = engine::process(&path, &options(dir.path())).unwrap();
     support::check_rewrite(&r.original, &r.rewritten, &r.analysis.edits);
     let style = OutputStyle::default();
     let mut out = String::new();
@@ -21,6 +36,7 @@ fn dry_run(name: &str) -> String {
     }
     out.push_str(&report::finding_lines(&r));
     out.push_str(&report::summary(&r, style));
+    out.push_str(&report::compose_text(&r));
     // Paths as if dfix ran in the fixture's directory.
     let tmp = dir.path().to_string_lossy().into_owned();
     out.replace(&format!("{tmp}/"), "").replace(&tmp, ".")

@@ -22,7 +22,9 @@ fn settings() -> insta::Settings {
     s
 }
 
-/// Rule ids of the findings, `DF001 x2, DF003` style, and how many need a person.
+/// Rule ids of the findings, `DF001 x2, DF003` style, how many need a
+/// person, and who reads the secret environment variables (`build`,
+/// `runtime`, `both`).
 fn summarize(findings: &[dfix::rules::Finding]) -> String {
     let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for f in findings {
@@ -39,7 +41,70 @@ fn summarize(findings: &[dfix::rules::Finding]) -> String {
             }
         })
         .collect();
-    format!("{} ({manual} need a person)", rules.join(", "))
+    let mut uses: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in findings {
+        if let Some(u) = f.env_use {
+            *uses.entry(u.as_str()).or_default() += 1;
+        }
+    }
+    let uses: Vec<String> = uses
+        .into_iter()
+        .map(|(u, n)| {
+            if n == 1 {
+                u.to_owned()
+            } else {
+                format!("{u} x{n}")
+            }
+        })
+        .collect();
+    if uses.is_empty() {
+        format!("{} ({manual} need a person)", rules.join(", "))
+    } else {
+        format!(
+            "{} ({manual} need a person; ENV use: {})",
+            rules.join(", "),
+            uses.join(", ")
+        )
+    }
+}
+
+/// A secret the container needs is never fixed into a build secret unless
+/// the user asked for a run-time env file.
+fn assert_runtime_left_alone(file: &str, m: &dfix::Analysis) {
+    for f in &m.findings {
+        if f.env_use.is_some_and(dfix::Use::at_runtime) {
+            assert!(
+                !f.fixable(),
+                "{file}: a run-time secret was fixed: {}",
+                f.message
+            );
+        }
+    }
+    assert!(m.runtime_env.is_empty(), "{file}");
+}
+
+/// With `--runtime-env`, every run-time secret leaves the image for the
+/// run-time file and never for the build's `.env` (unless the build reads
+/// it too), and every rewrite passes the shared checks.
+fn check_with_runtime_env(file: &str, parsed: &syntax::Dockerfile<'_>) {
+    let options = dfix::Options { runtime_env: true };
+    let m = dfix::analyze_parsed_with(parsed, &Default::default(), options).unwrap();
+    support::check_rewrite(parsed.source, &m.rewritten, &m.edits);
+    for f in &m.findings {
+        let Some(u) = f.env_use else { continue };
+        let name_in = |list: &[dfix::EnvSecret]| {
+            list.iter()
+                .any(|e| f.message.contains(&format!(" {} ", e.name)))
+        };
+        if f.fixable() && u == dfix::Use::Runtime {
+            assert!(name_in(&m.runtime_env), "{file}: {}", f.message);
+            assert!(
+                !name_in(&m.env),
+                "{file}: a run-time secret went to the build: {}",
+                f.message
+            );
+        }
+    }
 }
 
 #[test]
@@ -61,6 +126,8 @@ fn real_corpus_has_almost_no_findings() {
             flagged.push(format!("{rel}: {}", summarize(&m.findings)));
             let rewritten = m.rewritten.clone();
             support::check_rewrite(parsed.source, &rewritten, &m.edits);
+            assert_runtime_left_alone(&rel, &m);
+            check_with_runtime_env(&rel, &parsed);
         }
     }
     assert!(files.len() > 5_800);
@@ -138,6 +205,8 @@ fn antipatterns_found_and_fixed() {
         let m = dfix::analyze_parsed(&parsed, &Default::default()).unwrap();
         let rewritten = m.rewritten.clone();
         support::check_rewrite(parsed.source, &rewritten, &m.edits);
+        assert_runtime_left_alone(nnn, &m);
+        check_with_runtime_env(nnn, &parsed);
         if m.findings.is_empty() {
             misses.push(nnn.to_owned());
             let why = MISSES

@@ -215,3 +215,104 @@ fn sarif_uris_are_percent_encoded() {
     );
     validate_sarif(dir.path(), &text);
 }
+
+/// A build secret, a run-time one and one both read, in one Dockerfile
+/// that a compose service builds.
+fn uses_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!(
+            "FROM mysql:8\n\
+             ENV MYSQL_ROOT_PASSWORD={SECRET}-root\n\
+             ENV API_TOKEN={SECRET}-api\n\
+             ENV SYNC_TOKEN={SECRET}-sync\n\
+             RUN fetch --token \"$API_TOKEN\" --sync \"$SYNC_TOKEN\"\n\
+             CMD [\"sh\", \"-c\", \"exec mysqld --sync-token=$SYNC_TOKEN\"]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("docker-compose.yml"),
+        "services:\n  db:\n    build: .\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn env_findings_carry_their_use() {
+    let dir = uses_tree();
+    let out = Command::new(env!("CARGO_BIN_EXE_dfix"))
+        .args([
+            "--format",
+            "json",
+            "--runtime-env",
+            "runtime.env",
+            "Dockerfile",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains(SECRET), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let file = &doc["files"][0];
+    let uses: Vec<(&str, &str, bool)> = file["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap().split(' ').nth(2).unwrap(),
+                f["use"].as_str().unwrap(),
+                f["fixable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        uses,
+        [
+            ("MYSQL_ROOT_PASSWORD", "runtime", true),
+            ("API_TOKEN", "build", true),
+            ("SYNC_TOKEN", "both", true),
+        ]
+    );
+    assert_eq!(
+        file["env_keys"],
+        serde_json::json!(["API_TOKEN", "SYNC_TOKEN"])
+    );
+    assert_eq!(file["runtime_env_file"], "runtime.env");
+    assert_eq!(
+        file["runtime_env_keys"],
+        serde_json::json!(["MYSQL_ROOT_PASSWORD", "SYNC_TOKEN"])
+    );
+    assert_eq!(
+        file["run_command"],
+        "docker run --env-file runtime.env IMAGE"
+    );
+    assert_eq!(
+        file["compose"],
+        serde_json::json!([{
+            "file": "docker-compose.yml", "line": 2, "service": "db", "certain": true,
+            "env_file": "runtime.env", "environment": []
+        }])
+    );
+    // A finding that is not about an environment variable has no `use`.
+    let (_, plain, _) = dfix_json(tree().path(), "json");
+    assert!(plain["files"][0]["findings"][0].get("use").is_none());
+}
+
+#[test]
+fn sarif_results_carry_the_use_of_env_findings() {
+    let dir = uses_tree();
+    let (_, log, text) = dfix_json(dir.path(), "sarif");
+    let uses: Vec<&str> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["use"].as_str().unwrap())
+        .collect();
+    assert_eq!(uses, ["runtime", "build", "both"]);
+    validate_sarif(dir.path(), &text);
+}

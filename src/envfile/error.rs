@@ -74,6 +74,14 @@ pub enum EnvFileError {
     #[error("{}: line {line}: dotenvy cannot parse this line", Shown(path))]
     Parse { path: PathBuf, line: usize },
 
+    /// The existing run-time env file has a line `docker run --env-file`
+    /// refuses (a name with a blank in it, `export NAME=...`).
+    #[error(
+        "{}: line {line}: docker run --env-file cannot read this line",
+        Shown(path)
+    )]
+    RuntimeParse { path: PathBuf, line: usize },
+
     /// A wanted key is already set and may not be overwritten.
     #[error(
         "{}{}: {key} is not overwritten because {reason}",
@@ -99,7 +107,7 @@ pub enum EnvFileError {
     /// A wanted value cannot be stored so that both sh and dotenvy read it
     /// back exactly (a NUL byte, which no environment variable can hold).
     #[error(
-        "{}: the value for {key} cannot be stored in a .env file ({why})",
+        "{}: the value for {key} cannot be stored in this env file ({why})",
         Shown(path)
     )]
     Unrepresentable {
@@ -153,6 +161,7 @@ impl EnvFileError {
     pub fn path(&self) -> &std::path::Path {
         match self {
             EnvFileError::Parse { path, .. }
+            | EnvFileError::RuntimeParse { path, .. }
             | EnvFileError::Conflict { path, .. }
             | EnvFileError::InvalidName { path, .. }
             | EnvFileError::Unrepresentable { path, .. }

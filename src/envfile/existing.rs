@@ -43,6 +43,12 @@ pub enum Concern {
     TrailingWhitespace,
     /// sh and dotenvy split this text into lines differently.
     LineSplit,
+    /// A run-time env file line that `docker run --env-file` and compose
+    /// read differently (quotes, `$`, a comment, blanks, an odd name).
+    RuntimeReaders,
+    /// A run-time env file line without `=`: the value comes from the
+    /// environment of whoever runs the container.
+    Inherited,
 }
 
 impl fmt::Display for Concern {
@@ -61,6 +67,10 @@ impl fmt::Display for Concern {
             Concern::CarriageReturn => "it ends in a carriage return, which sh keeps in the value",
             Concern::TrailingWhitespace => "dotenvy trims trailing whitespace that sh keeps",
             Concern::LineSplit => "sh and dotenvy split it into lines differently",
+            Concern::RuntimeReaders => "docker run --env-file and compose read it differently",
+            Concern::Inherited => {
+                "it has no `=`, so its value comes from the environment of docker run"
+            }
         })
     }
 }

@@ -12,6 +12,9 @@
 //! One concern per file:
 //!
 //! * [`quote`]: [`shell_single_quote`], [`env_quote`], name validation.
+//! * [`runtime`]: the run-time env file (`--runtime-env`): `NAME=value`
+//!   lines that `docker run --env-file` and compose read alike.
+//! * `dialect`: [`Dialect`], what differs between the two kinds of file.
 //! * `existing`: dotenvy's reading of an existing file, with line numbers
 //!   and a check for lines sh would read differently ([`Concern`]).
 //! * `plan`: [`plan()`], [`EnvPlan`].
@@ -22,17 +25,22 @@
 //! * `error`: [`EnvFileError`]; messages name the file and never contain a
 //!   value.
 
+mod dialect;
 mod error;
 mod existing;
 mod existing_env;
 mod ignore_files;
 mod plan;
 pub mod quote;
+pub mod runtime;
 mod write;
 
 #[cfg(test)]
+mod runtime_tests;
+#[cfg(test)]
 mod tests;
 
+pub use dialect::Dialect;
 pub use error::{ConflictReason, EnvFileError};
 pub use existing::Concern;
 pub use existing_env::Existing;
@@ -41,7 +49,7 @@ pub use ignore_files::{
     plan_ignore_update_with_temp, IgnoreKind, TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
 };
 pub use plan::{
-    derived_value, plan, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry,
+    derived_value, plan, plan_as, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry,
     WantedValue,
 };
 pub use quote::{env_quote, is_valid_name, shell_single_quote, shell_word, Unquotable};

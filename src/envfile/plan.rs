@@ -19,7 +19,8 @@
 //!   the same value is appended.
 //! * A placeholder is satisfied by any existing definition of its key.
 //!
-//! Line formats (see also [`env_quote`]):
+//! Line formats of the build's `.env` (see also [`super::env_quote`]; the
+//! run-time env file's are in [`super::runtime`]):
 //!
 //! ```text
 //! export NAME='value'
@@ -41,9 +42,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::dialect::Dialect;
 use super::error::{ConflictReason, EnvFileError};
-use super::existing::{parse_existing, Concern, Definition};
-use super::quote::{env_quote, is_valid_name};
+use super::existing::{Concern, Definition};
+use super::quote::is_valid_name;
 
 /// The value dfix wants a key to have.
 #[derive(Clone, PartialEq, Eq)]
@@ -232,11 +234,6 @@ impl EnvPlan {
     }
 }
 
-const NEW_FILE_HEADER: &[&str] = &[
-    "# Build secrets written by dfix, passed to docker build with --secret.",
-    "# Keep this file private: out of version control and out of the build context.",
-];
-
 /// What the merged file says about one key.
 #[derive(Debug, Clone)]
 struct Known {
@@ -317,6 +314,17 @@ pub fn plan(
     existing: Option<&str>,
     wanted: &[WantedEntry],
 ) -> Result<EnvPlan, EnvFileError> {
+    plan_as(Dialect::Build, path, existing, wanted)
+}
+
+/// [`plan()`] for either kind of env file: the same merge rules, the
+/// dialect's line format and reader.
+pub fn plan_as(
+    dialect: Dialect,
+    path: &Path,
+    existing: Option<&str>,
+    wanted: &[WantedEntry],
+) -> Result<EnvPlan, EnvFileError> {
     // Check the whole request before looking at the file.
     let mut quoted: Vec<Option<String>> = Vec::with_capacity(wanted.len());
     for entry in wanted {
@@ -329,12 +337,21 @@ pub fn plan(
         quoted.push(match &entry.value {
             WantedValue::Secret(value) => {
                 Some(
-                    env_quote(value).map_err(|why| EnvFileError::Unrepresentable {
-                        path: path.to_owned(),
-                        key: entry.name.clone(),
-                        why: why.why(),
-                    })?,
+                    dialect
+                        .quote(value)
+                        .map_err(|why| EnvFileError::Unrepresentable {
+                            path: path.to_owned(),
+                            key: entry.name.clone(),
+                            why,
+                        })?,
                 )
+            }
+            WantedValue::Derived(_) | WantedValue::Collected(_) if dialect == Dialect::Runtime => {
+                return Err(EnvFileError::Unrepresentable {
+                    path: path.to_owned(),
+                    key: entry.name.clone(),
+                    why: "a run-time env file cannot expand other entries",
+                });
             }
             WantedValue::Derived(t) | WantedValue::Collected(t) => {
                 // Checked now; the value is worked out against the file below.
@@ -352,10 +369,7 @@ pub fn plan(
     }
 
     let old = existing.unwrap_or("");
-    let defs = parse_existing(old).map_err(|line| EnvFileError::Parse {
-        path: path.to_owned(),
-        line,
-    })?;
+    let defs = dialect.parse(path, old)?;
     let warnings = defs
         .iter()
         // dfix's own derived lines expand `${NAME}` on purpose.
@@ -373,8 +387,9 @@ pub fn plan(
     let eol = line_ending.as_str();
 
     let mut entries = Vec::with_capacity(wanted.len());
-    // (entry index, line text without line ending, ends in a comment)
-    let mut appended: Vec<(usize, String, bool)> = Vec::new();
+    // (entry index, a comment line before it, line text without line
+    // ending, ends in a comment)
+    let mut appended: Vec<(usize, Option<String>, String, bool)> = Vec::new();
 
     for (entry, quoted) in wanted.iter().zip(&quoted) {
         let is_placeholder = quoted.is_none();
@@ -384,20 +399,14 @@ pub fn plan(
             | WantedValue::Derived(_)
             | WantedValue::Collected(_) => None,
         };
-        let line = match (&entry.value, quoted) {
+        let (before, line) = match (&entry.value, quoted) {
             (
                 WantedValue::Secret(_) | WantedValue::Derived(_) | WantedValue::Collected(_),
                 Some(q),
-            ) => {
-                format!("export {}={q}", entry.name)
-            }
+            ) => (None, dialect.line(&entry.name, q)),
             (WantedValue::Placeholder { note }, _) => {
                 let note = note.as_deref().map(clean_note).unwrap_or_default();
-                if note.is_empty() {
-                    format!("export {}='' # TODO: fill in", entry.name)
-                } else {
-                    format!("export {}='' # TODO: fill in ({note})", entry.name)
-                }
+                dialect.placeholder(&entry.name, &note)
             }
             (
                 WantedValue::Secret(_) | WantedValue::Derived(_) | WantedValue::Collected(_),
@@ -434,7 +443,7 @@ pub fn plan(
                             })
                     });
                 if supersedes && !same {
-                    appended.push((entries.len(), line, false));
+                    appended.push((entries.len(), before, line, false));
                     entries.push(planned);
                     continue;
                 }
@@ -479,7 +488,8 @@ pub fn plan(
             },
         };
         if add {
-            appended.push((entries.len(), line, is_placeholder));
+            let commented = is_placeholder && before.is_none();
+            appended.push((entries.len(), before, line, commented));
             known.insert(
                 entry.name.clone(),
                 Known {
@@ -493,12 +503,17 @@ pub fn plan(
     }
 
     // Assemble the text.
-    let mut text =
-        String::with_capacity(old.len() + appended.iter().map(|a| a.1.len() + 4).sum::<usize>());
+    let mut text = String::with_capacity(
+        old.len()
+            + appended
+                .iter()
+                .map(|a| a.2.len() + a.1.as_ref().map_or(0, String::len) + 4)
+                .sum::<usize>(),
+    );
     text.push_str(old);
     if !appended.is_empty() {
         if existing.is_none() {
-            for header in NEW_FILE_HEADER {
+            for header in dialect.header() {
                 text.push_str(header);
                 text.push_str(eol);
             }
@@ -508,11 +523,16 @@ pub fn plan(
         }
         let mut line_no = memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1;
         let mut added_lines: HashMap<String, usize> = HashMap::with_capacity(appended.len());
-        for (index, line, has_comment) in &appended {
+        for (index, before, line, has_comment) in &appended {
+            if let Some(before) = before {
+                text.push_str(before);
+                text.push_str(eol);
+                line_no += 1;
+            }
             entries[*index].line = Some(line_no);
             added_lines.insert(entries[*index].name.clone(), line_no);
             text.push_str(line);
-            if line_ending == LineEnding::CrLf && !has_comment {
+            if dialect.guards_cr() && line_ending == LineEnding::CrLf && !has_comment {
                 // Keep the CR inside a comment, where sh ignores it.
                 text.push_str(" #");
             }
@@ -527,7 +547,7 @@ pub fn plan(
                 e.line = added_lines.get(&e.name).copied();
             }
         }
-        verify_round_trip(path, &text, wanted, &entries)?;
+        verify_round_trip(dialect, path, &text, wanted, &entries)?;
     }
 
     let changed = match existing {
@@ -609,11 +629,13 @@ pub fn derived_value(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Opt
     Some(out)
 }
 
-/// Re-reads the merged text with dotenvy and checks that every appended
-/// line gives back exactly the wanted value, with nothing sh would read
+/// Re-reads the merged text with the dialect's reader (dotenvy for the
+/// build's `.env`) and checks that every appended line gives back exactly
+/// the wanted value, with nothing the other reader (sh; compose) would read
 /// differently. This is a guard against a quoting bug ever mangling a
-/// secret; it never fails for a value [`env_quote`] accepts.
+/// secret; it never fails for a value the dialect accepts.
 fn verify_round_trip(
+    dialect: Dialect,
     path: &Path,
     text: &str,
     wanted: &[WantedEntry],
@@ -622,12 +644,12 @@ fn verify_round_trip(
     let unrepresentable = |key: &str| EnvFileError::Unrepresentable {
         path: path.to_owned(),
         key: key.to_owned(),
-        why: "dotenvy would not read it back exactly",
+        why: match dialect {
+            Dialect::Build => "dotenvy would not read it back exactly",
+            Dialect::Runtime => "docker run --env-file would not read it back exactly",
+        },
     };
-    let defs = parse_existing(text).map_err(|line| EnvFileError::Parse {
-        path: path.to_owned(),
-        line,
-    })?;
+    let defs = dialect.parse(path, text)?;
     // The last definition of each key is the one both readers keep.
     let last: HashMap<&str, &Definition> = defs.iter().map(|d| (d.key.as_str(), d)).collect();
     for (entry, planned) in wanted.iter().zip(entries) {
@@ -679,7 +701,8 @@ mod tests {
         let p = run(None, &[secret("A", "1"), secret("B", "it's")]);
         let expected = format!(
             "{}\n{}\nexport A='1'\nexport B='it'\\''s'\n",
-            NEW_FILE_HEADER[0], NEW_FILE_HEADER[1]
+            Dialect::Build.header()[0],
+            Dialect::Build.header()[1]
         );
         assert_eq!(p.text, expected);
         assert!(p.changed && p.new_file);

@@ -38,25 +38,32 @@ pub struct DirLocks {
 
 /// Locks the directories that a `--write` of `dockerfile` reads and writes
 /// (with `env_file` and `context` as given on the command line, or their
-/// defaults next to the Dockerfile), then removes what a killed run left in
-/// them. A directory that does not exist is skipped (reading or writing
-/// there fails later, with the file named).
+/// defaults next to the Dockerfile, and the run-time env file if any), then
+/// removes what a killed run left in them. A directory that does not exist
+/// is skipped (reading or writing there fails later, with the file named).
 pub fn for_write(
     dockerfile: &Path,
     env_file: Option<&Path>,
     context: Option<&Path>,
+    runtime_env: Option<&Path>,
 ) -> Result<DirLocks, String> {
     let home = dir_of(dockerfile);
     let env = env_file.map_or_else(|| home.join(".env"), Path::to_path_buf);
     let env_dir = dir_of(&env);
     let context = context.map_or_else(|| home.clone(), Path::to_path_buf);
     let mut dirs = vec![home.clone(), env_dir.clone(), context.clone()];
-    // Writes through a link replace the file it points at, next to it.
-    for linked in [
+    let mut linked = vec![
         dockerfile.to_path_buf(),
         context.join(".dockerignore"),
         env_dir.join(".gitignore"),
-    ] {
+    ];
+    if let Some(runtime) = runtime_env {
+        let dir = dir_of(runtime);
+        linked.push(dir.join(".gitignore"));
+        dirs.push(dir);
+    }
+    // Writes through a link replace the file it points at, next to it.
+    for linked in linked {
         let is_link = std::fs::symlink_metadata(&linked).is_ok_and(|m| m.file_type().is_symlink());
         if let (true, Ok(real)) = (is_link, std::fs::canonicalize(&linked)) {
             dirs.push(dir_of(&real));
@@ -112,10 +119,12 @@ pub fn for_options(
     if !options.write {
         return Ok(None);
     }
+    let runtime_env = crate::engine::runtime_env_path_of(dockerfile, options);
     for_write(
         dockerfile,
         options.env_file.as_deref(),
         options.context.as_deref(),
+        runtime_env.as_deref(),
     )
     .map(Some)
 }
@@ -138,12 +147,12 @@ mod tests {
     fn a_second_lock_on_a_directory_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let df = dir.path().join("Dockerfile");
-        let first = for_write(&df, None, None).unwrap();
+        let first = for_write(&df, None, None, None).unwrap();
         let second_has_it = Arc::new(AtomicBool::new(false));
         let flag = second_has_it.clone();
         let df2 = dir.path().join("b.Dockerfile");
         let waiter = std::thread::spawn(move || {
-            let _second = for_write(&df2, None, None).unwrap();
+            let _second = for_write(&df2, None, None, None).unwrap();
             flag.store(true, Ordering::SeqCst);
         });
         // Not a timing assertion: whatever the delay, the second cannot
@@ -162,6 +171,7 @@ mod tests {
             &dir.path().join("missing/Dockerfile"),
             Some(&dir.path().join(".env")),
             Some(dir.path()),
+            Some(&dir.path().join("runtime.env")),
         )
         .unwrap();
         assert_eq!(locks._held.len(), 1);

@@ -1,10 +1,9 @@
 //! Putting one Dockerfile's changes on disk, in an order a crash cannot
-//! spoil: the `.env` first, then generated secret files, the ignore files,
-//! the Dockerfile last. A
-//! run killed at any point leaves each Dockerfile either as it was or fully
-//! rewritten, and a rewritten Dockerfile always finds its keys in the
-//! `.env` (an `.env` with a key no Dockerfile uses yet is harmless: the next
-//! run reuses it).
+//! spoil: the `.env` and the run-time env file first, then generated secret
+//! files, the ignore files, the Dockerfile last. A run killed at any point
+//! leaves each Dockerfile either as it was or fully rewritten, and a
+//! rewritten Dockerfile always finds its keys in the `.env` (an `.env` with
+//! a key no Dockerfile uses yet is harmless: the next run reuses it).
 //!
 //! Each file is written to a temporary file next to it ([`TempFile`]),
 //! flushed, given the old file's owner, group and mode, renamed over it,
@@ -34,6 +33,9 @@ pub const NEW_PUBLIC_MODE: u32 = 0o644;
 pub struct Commit<'a> {
     /// The `.env` and its new text, when it changes.
     pub env: Option<(&'a Path, &'a str)>,
+    /// The run-time env file (`--runtime-env`) and its new text, when it
+    /// changes: private like the `.env`.
+    pub runtime_env: Option<(&'a Path, &'a str)>,
     /// Ignore files and their new text.
     pub ignores: &'a [(PathBuf, String)],
     /// New secret files (private, like the `.env`) and their text.
@@ -62,7 +64,7 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
             dockerfile.meta.nlink()
         ));
     }
-    if let Some((env, _)) = commit.env {
+    for (env, _) in commit.env.iter().chain(&commit.runtime_env) {
         // A link or anything odd is refused by the .env writer itself.
         if let Ok(meta) = fs::symlink_metadata(env) {
             if meta.is_file() {
@@ -80,7 +82,7 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
     }
 
     let mut notices = Vec::new();
-    if let Some((env, text)) = commit.env {
+    for &(env, text) in commit.env.iter().chain(&commit.runtime_env) {
         let outcome = envfile::write_env_file(env, text).map_err(|e| e.to_string())?;
         if let (Some(old), Some(new)) = (outcome.tightened_from, outcome.mode) {
             notices.push(format!(

@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
+use crate::deploy::ComposeProposal;
 use crate::engine::FileReport;
+use crate::env_use::Use;
 use crate::fix::Edit;
 
 #[derive(Serialize)]
@@ -17,6 +19,9 @@ pub struct FindingJson {
     pub fixable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a secret environment variable: `build`, `runtime` or `both`.
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub env_use: Option<Use>,
 }
 
 #[derive(Serialize)]
@@ -38,6 +43,17 @@ pub struct FileJson {
     pub env_keys: Vec<String>,
     pub secret_files: Vec<SecretFileJson>,
     pub build_command: Option<String>,
+    /// The run-time env file (`--runtime-env`) and its keys, without values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_env_file: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub runtime_env_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_command: Option<String>,
+    /// Compose services that build this Dockerfile and the change that
+    /// gives them the run-time secrets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compose: Vec<ComposeProposal>,
     pub written: bool,
     /// What the user should know about the write (a `.env` made private).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -55,6 +71,10 @@ impl FileJson {
             env_keys: Vec::new(),
             secret_files: Vec::new(),
             build_command: None,
+            runtime_env_file: None,
+            runtime_env_keys: Vec::new(),
+            run_command: None,
+            compose: Vec::new(),
             written: false,
             notices: Vec::new(),
         }
@@ -74,6 +94,7 @@ impl FileJson {
                     message: l.finding.message.clone(),
                     fixable: l.finding.fixable(),
                     reason: l.finding.manual.clone(),
+                    env_use: l.finding.env_use,
                 })
                 .collect(),
             edits: r.analysis.edits.clone(),
@@ -103,6 +124,15 @@ impl FileJson {
                 )
                 .collect(),
             build_command: r.build_command.clone(),
+            runtime_env_file: r.runtime_env_path.as_ref().map(|p| p.display().to_string()),
+            runtime_env_keys: r
+                .analysis
+                .runtime_env
+                .iter()
+                .map(|e| e.name.clone())
+                .collect(),
+            run_command: r.run_command.clone(),
+            compose: r.compose.clone(),
             written: r.written,
             notices: r.notices.clone(),
         }

@@ -181,6 +181,27 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
         };
         let _ = writeln!(out, "{env}: {} = {shown} ({state})", e.name);
     }
+    if let Some(runtime) = &report.runtime_env_path {
+        for e in &report.analysis.runtime_env {
+            let shown = match &e.value {
+                EnvValue::Secret(v) if style.show_secrets => v.expose().to_owned(),
+                EnvValue::Secret(v) => secrets::mask(v.expose()),
+                EnvValue::Derived(t) | EnvValue::Collected(t) => format!("\"{t}\""),
+                EnvValue::Placeholder => "<fill in: was --build-arg>".to_owned(),
+            };
+            let state = if report.runtime_env_reused.contains(&e.name) {
+                "already there"
+            } else {
+                verb
+            };
+            let _ = writeln!(
+                out,
+                "{}: {} = {shown} ({state}; for the container)",
+                runtime.display(),
+                e.name
+            );
+        }
+    }
     for f in &report.analysis.files {
         let _ = writeln!(
             out,
@@ -210,8 +231,65 @@ pub fn summary(report: &FileReport, style: OutputStyle) -> String {
             "fill in the placeholders in {env}: those values used to come from --build-arg"
         );
     }
+    if let Some(runtime) = &report.runtime_env_path {
+        if report
+            .analysis
+            .runtime_env
+            .iter()
+            .any(|e| e.value == EnvValue::Placeholder)
+        {
+            let _ = writeln!(
+                out,
+                "fill in the placeholders in {}: those values used to come from --build-arg",
+                runtime.display()
+            );
+        }
+    }
     if let Some(cmd) = &report.build_command {
         let _ = writeln!(out, "build with:\n  {cmd}");
+    }
+    if let Some(cmd) = &report.run_command {
+        let _ = writeln!(
+            out,
+            "run with (the container reads these at run time; IMAGE is the image you built):\n  {cmd}"
+        );
+    }
+    out
+}
+
+/// For each compose service that builds the Dockerfile: the change that
+/// gives its container the run-time secrets.
+pub fn compose_text(report: &FileReport) -> String {
+    let mut out = String::new();
+    for c in &report.compose {
+        let builds = if c.certain { "builds" } else { "may build" };
+        let _ = write!(
+            out,
+            "{}:{}: compose service {} {builds} this Dockerfile; ",
+            c.file.display(),
+            c.line,
+            c.service
+        );
+        match &c.env_file {
+            Some(file) => {
+                let _ = writeln!(
+                    out,
+                    "give its container the run-time secrets:\n  services:\n    {}:\n      env_file: [{file}]",
+                    c.service
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "once the run-time secrets ({}) leave the image, give them to its container (from the shell that runs compose, or `env_file:` with NAME=value lines):\n  services:\n    {}:\n      environment:",
+                    c.environment.join(", "),
+                    c.service
+                );
+                for name in &c.environment {
+                    let _ = writeln!(out, "        - {name}");
+                }
+            }
+        }
     }
     out
 }
@@ -237,5 +315,6 @@ pub fn file_text(r: &FileReport, mode: crate::cli::Mode, style: OutputStyle) -> 
     if r.changes() {
         text.push_str(&summary(r, style));
     }
+    text.push_str(&compose_text(r));
     text
 }

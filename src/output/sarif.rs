@@ -59,7 +59,7 @@ pub fn document(files: &[FileJson]) -> String {
             if let Some(reason) = &finding.reason {
                 message.push_str(&format!(" (needs a person: {reason})"));
             }
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": ids.iter().position(|id| *id == finding.rule).unwrap_or(0),
                 "level": "error",
@@ -70,7 +70,12 @@ pub fn document(files: &[FileJson]) -> String {
                         "region": { "startLine": finding.line, "startColumn": finding.column }
                     }
                 }]
-            }));
+            });
+            if let Some(env_use) = finding.env_use {
+                // Who reads a secret environment variable: build, runtime, both.
+                result["properties"] = json!({ "use": env_use });
+            }
+            results.push(result);
         }
     }
     let log = json!({

@@ -7,6 +7,7 @@
 
 pub mod hardcoded_credential;
 pub mod persisted_credential;
+mod runtime_secret;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
 
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::env_use::Use;
 use crate::facts::Facts;
 use crate::fix::Edit;
 use crate::secrets::SecretValue;
@@ -89,6 +91,10 @@ pub struct Finding {
     pub message: String,
     /// `None` when dfix fixes it; otherwise why a person has to.
     pub manual: Option<String>,
+    /// For a secret environment variable: who reads it (see
+    /// [`crate::env_use`]).
+    #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
+    pub env_use: Option<Use>,
 }
 
 impl Finding {
@@ -97,7 +103,8 @@ impl Finding {
     }
 }
 
-/// A value the build now reads from the `.env` file.
+/// A value the build now reads from the `.env` file (or, in
+/// [`Plan::runtime_env`], the container from the run-time env file).
 #[derive(Clone, Debug)]
 pub struct EnvSecret {
     pub name: String,
@@ -215,6 +222,11 @@ pub struct Plan {
     /// the shell form): they only mount it.
     pub sourced: std::collections::BTreeSet<usize>,
     pub env: Vec<EnvSecret>,
+    /// Values the container reads at run time, for the `--runtime-env` file.
+    pub runtime_env: Vec<EnvSecret>,
+    /// Every secret environment variable the container reads at run time,
+    /// moved to the run-time env file or left for a person.
+    pub runtime_names: Vec<String>,
     pub files: Vec<FileSecret>,
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
@@ -234,13 +246,22 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn finding(&mut self, rule: Rule, span: Span, message: String, manual: Option<String>) {
+    /// Records a finding; the returned reference sets what else it carries.
+    pub fn finding(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        message: String,
+        manual: Option<String>,
+    ) -> &mut Finding {
         self.findings.push(Finding {
             rule,
             span,
             message,
             manual,
+            env_use: None,
         });
+        self.findings.last_mut().expect("just pushed")
     }
 
     pub fn intend(&mut self, intent: Intent) {
@@ -320,6 +341,21 @@ impl Plan {
         self.taken.insert(name.clone());
         self.env.push(EnvSecret { name, value });
     }
+
+    /// Adds an entry of the run-time env file (once per name).
+    pub fn add_runtime_env(&mut self, name: String, value: EnvValue) {
+        if self.runtime_env.iter().all(|e| e.name != name) {
+            self.runtime_env.push(EnvSecret { name, value });
+        }
+    }
+}
+
+/// What the user asked for that changes what the rules may fix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `--runtime-env`: a run-time secret leaves the image for a run-time
+    /// env file (by default it is left for a person).
+    pub runtime_env: bool,
 }
 
 /// What a rule sees: the file, its facts, the existing `.env`, the plan.
@@ -332,6 +368,7 @@ pub struct Context<'a, 'd, 's> {
     pub existing_derived: &'a BTreeMap<String, String>,
     /// The same, keys by value.
     existing_keys: HashMap<&'a str, Vec<&'a str>>,
+    pub options: Options,
     pub plan: Plan,
 }
 
@@ -369,7 +406,12 @@ impl Context<'_, '_, '_> {
 }
 
 /// Runs every rule over `d`.
-pub fn check(d: &Dockerfile<'_>, facts: &Facts<'_, '_>, env: &crate::envfile::Existing) -> Plan {
+pub fn check(
+    d: &Dockerfile<'_>,
+    facts: &Facts<'_, '_>,
+    env: &crate::envfile::Existing,
+    options: Options,
+) -> Plan {
     let existing = &env.values;
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
     for (k, v) in existing {
@@ -384,6 +426,7 @@ pub fn check(d: &Dockerfile<'_>, facts: &Facts<'_, '_>, env: &crate::envfile::Ex
         existing,
         existing_derived: &env.derived,
         existing_keys,
+        options,
         plan: Plan::default(),
     };
     for rule in RULES {

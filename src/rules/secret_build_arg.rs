@@ -26,11 +26,23 @@
 //! from `--build-arg`).
 //!
 //! **Fix safety:** the declarations go; `${NAME}` references stay; every
-//! later `RUN` of the stage gets `--mount=type=secret,id=env` and runs
-//! `. /run/secrets/env` first, so the tools that read the variable from the
-//! environment still see it. A secret also used outside `RUN` (`FROM`,
-//! `LABEL`, a `CMD` that needs it at run time) is reported for a person.
+//! later `RUN` of the stage (and, for an `ENV`, of the stages built `FROM`
+//! it) gets `--mount=type=secret,id=env` and runs `. /run/secrets/env`
+//! first, so the tools that read the variable from the environment still
+//! see it. A secret also used outside `RUN` (`FROM`, `LABEL`) is reported
+//! for a person.
+//!
+//! An `ENV` (or an `ARG` promoted into one) is classified first (see
+//! [`crate::env_use`]): only a **build** secret gets the fix above. A
+//! **run-time** secret (the container reads it: `CMD` names it, the base
+//! image reads it, or nothing in the build does and it stays in the final
+//! image) never goes to the build's `.env`: by default it is reported for
+//! a person with what to do; with `--runtime-env FILE` its declaration
+//! goes and its value moves to FILE, which `docker run --env-file FILE`
+//! and compose `env_file:` read. A secret **both** need gets both, with
+//! `--runtime-env` only. Other words of the same `ENV` line stay.
 
+use crate::env_use::{self, Classification, Use};
 use crate::facts::Stage;
 use crate::rules::{Context, EnvValue, Intent, Rule};
 use crate::secrets::url::references;
@@ -53,11 +65,17 @@ struct SecretVar {
     /// `ENV NAME=$NAME` promotions: more words to delete.
     promotions: Vec<(usize, Span)>,
     value: EnvValue,
+    /// The variable whose value this one copies (`ENV B=$A`), by index.
+    copied_from: Option<usize>,
     /// The finding's rule and message.
     rule: Rule,
     message: String,
     /// Why it cannot be fixed, if so.
     blocked: Option<String>,
+    /// A `CMD`, `ENTRYPOINT` or `HEALTHCHECK` names it: a reason not to fix
+    /// an `ARG` (which the container never sees); for an `ENV` the
+    /// classification weighs it.
+    run_time_use: Option<String>,
 }
 
 /// State across stages.
@@ -122,7 +140,7 @@ fn stage(cx: &mut Context<'_, '_, '_>, s: usize, state: &mut FileState) {
             _ => uses_outside_run(cx, idx, &mut vars),
         }
     }
-    settle(cx, instructions.end, vars, windows, state);
+    settle(cx, s, vars, windows, state);
 }
 
 /// ONBUILD ARG/ENV with a secret name: a secret for a child image's build.
@@ -150,10 +168,19 @@ fn onbuild(cx: &mut Context<'_, '_, '_>, idx: usize) {
 fn uses_outside_run(cx: &Context<'_, '_, '_>, idx: usize, vars: &mut [SecretVar]) {
     let ins = &cx.d.instructions[idx];
     let text = ins.span.text(cx.src());
+    let run_time = matches!(
+        ins.keyword,
+        Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck
+    );
     for v in vars.iter_mut() {
-        if v.blocked.is_none() && references(text, &v.name) {
+        if references(text, &v.name) {
             let kw = ins.keyword_upper(cx.src());
-            v.blocked = Some(format!("{} is also used by {kw}, outside RUN", v.name));
+            let why = Some(format!("{} is also used by {kw}, outside RUN", v.name));
+            if run_time {
+                v.run_time_use = v.run_time_use.take().or(why);
+            } else if v.blocked.is_none() {
+                v.blocked = why;
+            }
         }
     }
 }
@@ -177,23 +204,30 @@ fn declarations(
         }
         let raw = kv.value.as_ref().map(|v| v.value.to_string());
         let reference = raw.as_deref().is_some_and(is_reference);
-        // ENV X=$ARG promotes a secret ARG: the same secret.
+        // ENV X=$ARG promotes a secret ARG: the same secret. Under another
+        // name it is a copy, which keeps the ARG for as long as it stays.
+        let mut copied_from = None;
         if reference {
             let promoted = vars
-                .iter_mut()
-                .find(|v| raw.as_deref().is_some_and(|r| references(r, &v.name)));
-            if let Some(existing) = promoted {
-                existing.from_env |= from_env;
-                if name == existing.name {
-                    existing.promotions.push((idx, kv.span));
-                    cx.plan.finding(
-                        Rule::SecretBuildArg,
-                        kv.span,
-                        format!("build argument {name} is stored in the image config by ENV"),
-                        None,
-                    );
+                .iter()
+                .position(|v| raw.as_deref().is_some_and(|r| references(r, &v.name)));
+            if let Some(i) = promoted {
+                if name == vars[i].name {
+                    vars[i].from_env |= from_env;
+                    vars[i].promotions.push((idx, kv.span));
                     continue;
                 }
+                copied_from = Some(i);
+            }
+        } else if let Some(r) = raw.as_deref() {
+            // `ENV DB_URL=postgres://app:$DB_PASSWORD@db/app`: BuildKit
+            // expands the secret into this value, which would lose it.
+            let kw = ins.keyword_upper(cx.src());
+            for v in vars.iter_mut().filter(|v| references(r, &v.name)) {
+                v.blocked.get_or_insert(format!(
+                    "its value is used in {kw} {name} (line {}), which dfix leaves as it is",
+                    ins.start_line
+                ));
             }
         }
         let written = raw
@@ -249,6 +283,13 @@ fn declarations(
         }
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
         if !is_secret_name(&name) && !credential_value && !in_userinfo {
+            if let Some(i) = copied_from {
+                let kw = ins.keyword_upper(cx.src());
+                vars[i].blocked.get_or_insert(format!(
+                    "its value is copied into {kw} {name} (line {}), which dfix leaves as it is",
+                    ins.start_line
+                ));
+            }
             continue;
         }
         let value = literal_value
@@ -265,7 +306,7 @@ fn declarations(
         } else {
             "build argument"
         };
-        let (rule, mut message) = if value.secret().is_some() {
+        let (rule, message) = if value.secret().is_some() {
             (
                 Rule::HardcodedCredential,
                 format!("{kind} {name} has a literal secret value"),
@@ -276,11 +317,6 @@ fn declarations(
                 format!("secret {kind} {name} ends up in the image history"),
             )
         };
-        if from_env {
-            message.push_str(
-                "; once it leaves the image config, pass it at run time if the container needs it",
-            );
-        }
         if value.secret().is_some() {
             if let Some(v) = &kv.value {
                 cx.plan.secret_spans.push(v.span);
@@ -295,60 +331,137 @@ fn declarations(
             word: kv.span,
             from_env,
             promotions: Vec::new(),
+            copied_from,
             value,
             rule,
             message,
             blocked,
+            run_time_use: None,
         });
     }
+}
+
+/// What becomes of one secret variable.
+struct Decision {
+    class: Option<Classification>,
+    /// Why a person has to handle it, if so.
+    blocked: Option<String>,
+}
+
+fn decide(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar, windows: bool) -> Decision {
+    let class = v
+        .from_env
+        .then(|| env_use::classify(cx.facts, stage, v.decl, &v.name, true));
+    let blocked = v
+        .blocked
+        .clone()
+        .or_else(|| v.run_time_use.clone().filter(|_| !v.from_env))
+        .or_else(|| windows.then(|| WINDOWS.to_owned()))
+        .or_else(|| exec_form_reader(cx, stage, v))
+        .or_else(|| {
+            class
+                .as_ref()
+                .and_then(|c| super::runtime_secret::blocked(cx, c, &v.name, v.value.secret()))
+        });
+    Decision { class, blocked }
 }
 
 /// Decides each secret variable of a stage once the stage is read.
 fn settle(
     cx: &mut Context<'_, '_, '_>,
-    stage_end: usize,
+    stage: usize,
     vars: Vec<SecretVar>,
     windows: bool,
     state: &mut FileState,
 ) {
-    let d = cx.d;
-    for v in vars {
-        let blocked = v
-            .blocked
-            .clone()
-            .or_else(|| windows.then(|| WINDOWS.to_owned()))
-            .or_else(|| exec_form_reader(cx, &v.name, v.decl + 1..stage_end));
-        cx.plan
-            .finding(v.rule, v.word, v.message.clone(), blocked.clone());
-        if blocked.is_some() {
-            continue;
+    let mut decisions: Vec<Decision> = vars.iter().map(|v| decide(cx, stage, v, windows)).collect();
+    // A copy that stays keeps what it copies (`ARG A` for `ENV B=$A`); a
+    // copy comes after its source, so one pass backwards follows chains.
+    for i in (0..vars.len()).rev() {
+        if let (Some(src), true) = (vars[i].copied_from, decisions[i].blocked.is_some()) {
+            let line = cx.d.instructions[vars[i].decl].start_line;
+            let name = &vars[i].name;
+            decisions[src].blocked.get_or_insert_with(|| {
+                format!("its value is copied into {name} (line {line}), which stays")
+            });
         }
-        // Every later RUN of the stage needs the value: an ARG or ENV is in
-        // the environment of each of them, and tools read it from there
+    }
+    for (v, decision) in vars.into_iter().zip(decisions) {
+        apply(cx, stage, v, decision, state);
+    }
+}
+
+/// Records the findings of one variable and, unless a person must handle
+/// it, its fix.
+fn apply(
+    cx: &mut Context<'_, '_, '_>,
+    stage: usize,
+    v: SecretVar,
+    decision: Decision,
+    state: &mut FileState,
+) {
+    let d = cx.d;
+    let facts = cx.facts;
+    let Decision { class, blocked } = decision;
+    let env_use = class.as_ref().map(Classification::env_use);
+    let says = class.as_ref().map(|c| c.describe(&d.instructions));
+    if env_use.is_some_and(Use::at_runtime) && !cx.plan.runtime_names.contains(&v.name) {
+        cx.plan.runtime_names.push(v.name.clone());
+    }
+    let message = match &says {
+        Some(says) if v.promotions.is_empty() => format!("{}; {says}", v.message),
+        _ => v.message.clone(),
+    };
+    cx.plan
+        .finding(v.rule, v.word, message, blocked.clone())
+        .env_use = env_use;
+    for &(_, word) in &v.promotions {
+        let mut message = format!(
+            "build argument {} is stored in the image config by ENV",
+            v.name
+        );
+        if let Some(says) = &says {
+            message = format!("{message}; {says}");
+        }
+        cx.plan
+            .finding(Rule::SecretBuildArg, word, message, blocked.clone())
+            .env_use = env_use;
+    }
+    if blocked.is_some() {
+        return;
+    }
+    if env_use != Some(Use::Runtime) {
+        // Every later RUN of the stage (and, for an ENV, of the stages
+        // built from it) needs the value: an ARG or ENV is in the
+        // environment of each of them, and tools read it from there
         // without the RUN naming it.
-        for run in v.decl + 1..stage_end {
-            let ins = &d.instructions[run];
-            if ins.keyword == Keyword::Run && matches!(ins.args, Args::Text(_)) {
+        for (run, ins) in d.instructions.iter().enumerate() {
+            let Some(s) = facts.stage_of[run] else {
+                continue;
+            };
+            let sees = (s == stage && run > v.decl)
+                || (v.from_env && s != stage && facts.inherits(s, stage));
+            if sees && ins.keyword == Keyword::Run && matches!(ins.args, Args::Text(_)) {
                 cx.plan.source_env(run);
             }
         }
         cx.plan.add_env(v.name.clone(), v.value.clone());
         cx.plan.secret_vars.insert(v.name.clone());
-        cx.plan.intend(Intent::DeleteDeclaration(v.decl, v.word));
-        for &(idx, word) in &v.promotions {
-            cx.plan.intend(Intent::DeleteDeclaration(idx, word));
-        }
-        state.settled.insert(v.name);
     }
+    if env_use.is_some_and(Use::at_runtime) {
+        cx.plan.add_runtime_env(v.name.clone(), v.value.clone());
+    }
+    cx.plan.intend(Intent::DeleteDeclaration(v.decl, v.word));
+    for &(idx, word) in &v.promotions {
+        cx.plan.intend(Intent::DeleteDeclaration(idx, word));
+    }
+    state.settled.insert(v.name);
 }
 
-/// An exec-form RUN in `runs` that names `$name`: it cannot source the
+/// An exec-form RUN that sees `v` and names `$NAME`: it cannot source the
 /// `.env` file, so the variable cannot leave its declaration for it.
-fn exec_form_reader(
-    cx: &Context<'_, '_, '_>,
-    name: &str,
-    runs: std::ops::Range<usize>,
-) -> Option<String> {
+fn exec_form_reader(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar) -> Option<String> {
+    let name = v.name.as_str();
     let reads = |text: &str| {
         let mut rest = text;
         while let Some(at) = rest.find('$') {
@@ -362,19 +475,20 @@ fn exec_form_reader(
         }
         false
     };
-    runs.map(|r| &cx.d.instructions[r])
-        .find(|ins| {
-            ins.keyword == Keyword::Run
-                && matches!(ins.args, Args::Exec(_))
-                && reads(ins.span.text(cx.src()))
-        })
-        .map(|ins| {
-            let line = cx.src()[..ins.span.start].matches('\n').count() + 1;
-            format!(
-                "the exec-form RUN on line {line} reads ${name} and cannot source a secret \
-                 file: make it a shell-form RUN first"
-            )
-        })
+    let facts = cx.facts;
+    let (_, ins) = cx.d.instructions.iter().enumerate().find(|&(run, ins)| {
+        let sees = facts.stage_of[run].is_some_and(|s| {
+            (s == stage && run > v.decl) || (v.from_env && s != stage && facts.inherits(s, stage))
+        });
+        sees && ins.keyword == Keyword::Run
+            && matches!(ins.args, Args::Exec(_))
+            && reads(ins.span.text(cx.src()))
+    })?;
+    Some(format!(
+        "the exec-form RUN on line {} reads ${name} and cannot source a secret file: make it a \
+         shell-form RUN first",
+        ins.start_line
+    ))
 }
 
 /// A secret ARG before the first FROM goes too once every stage's copy of
