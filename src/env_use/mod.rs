@@ -147,9 +147,9 @@ impl Classification {
         })
     }
 
-    /// The first exec-form `RUN` that reads it.
-    pub fn exec_reader(&self) -> Option<usize> {
-        self.build.iter().find(|r| r.exec).map(|r| r.run)
+    /// The exec-form `RUN`s that read it.
+    pub fn exec_readers(&self) -> impl Iterator<Item = usize> + '_ {
+        self.build.iter().filter(|r| r.exec).map(|r| r.run)
     }
 
     /// A few words on who reads it, for a finding's message:

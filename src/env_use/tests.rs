@@ -309,7 +309,7 @@ fn what_reads_it_is_recorded() {
         "FROM node:20\nENV NPM_TOKEN=x\nRUN [\"npm\", \"ci\"]\nONBUILD RUN echo $NPM_TOKEN\n",
         "NPM_TOKEN",
     );
-    assert_eq!(c.exec_reader(), Some(2));
+    assert_eq!(c.exec_readers().next(), Some(2));
     assert_eq!(c.onbuild(), Some(3));
     let c = classified("FROM alpine\nENV ADMIN_PASS=x\n", "ADMIN_PASS");
     assert_eq!(c.runtime, [RuntimeRead::Unread]);

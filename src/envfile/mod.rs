@@ -49,8 +49,8 @@ pub use ignore_files::{
     plan_ignore_update_with_temp, IgnoreKind, TEMP_PATTERN_DOCKER, TEMP_PATTERN_GIT,
 };
 pub use plan::{
-    derived_value, plan, plan_as, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry, WantedEntry,
-    WantedValue,
+    derived_value, plan, plan_as, EnvPlan, LineEnding, LineWarning, Outcome, PlannedEntry,
+    WantedEntry, WantedValue,
 };
 pub use quote::{env_quote, is_valid_name, shell_single_quote, shell_word, Unquotable};
 pub use write::{read_env_file, write_env_file, WriteOutcome, NEW_FILE_MODE};

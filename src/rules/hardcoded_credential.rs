@@ -322,6 +322,24 @@ fn moved(
     cx.plan.source_env(idx);
 }
 
+/// Whether [`exec_form`] rewrites exec-form RUN `idx` to the shell form
+/// (it holds a credential, and its stage has a POSIX shell): the rules that
+/// run before it count that RUN as one that can source the env file.
+pub(crate) fn converts_exec_form(facts: &crate::facts::Facts<'_, '_>, idx: usize) -> bool {
+    let Args::Exec(items) = &facts.d.instructions[idx].args else {
+        return false;
+    };
+    if facts
+        .stage(idx)
+        .is_some_and(|s| s.windows || s.no_shell || s.foreign_shell)
+    {
+        return false;
+    }
+    let values: Vec<&str> = items.iter().map(|a| a.value.as_ref()).collect();
+    let joined = values.join(" ");
+    may_hold_credential(&joined) && !detect::in_script(&Script::argv(&joined, &values)).is_empty()
+}
+
 /// A JSON (exec form) RUN holding a credential becomes a shell-form RUN that
 /// sources the env file: exec form has no shell to expand `${NAME}`.
 fn exec_form(

@@ -234,6 +234,10 @@ pub struct Plan {
     /// Secret variables whose declarations go: the build now reads them from
     /// the `.env` file (and commands that use them may keep them: DF004).
     pub secret_vars: std::collections::BTreeSet<String>,
+    /// Secret variables whose declarations stay (a person must handle
+    /// them): a RUN of their scope reads their value from there, so no
+    /// literal may be renamed after them.
+    pub kept_vars: std::collections::BTreeSet<String>,
     /// Where literals moved to the `.env` file were used.
     pub literal_uses: Vec<LiteralUse>,
     /// Secret files dfix writes next to the `.env` file and mounts.
@@ -369,6 +373,9 @@ pub struct Context<'a, 'd, 's> {
     /// The same, keys by value.
     existing_keys: HashMap<&'a str, Vec<&'a str>>,
     pub options: Options,
+    /// Exec-form RUNs DF001 rewrites to the shell form: they can source
+    /// the env file once it has.
+    pub converted_exec: std::collections::BTreeSet<usize>,
     pub plan: Plan,
 }
 
@@ -377,16 +384,45 @@ impl Context<'_, '_, '_> {
         self.d.source
     }
 
+    /// Every ARG or ENV that declares `name` gives it exactly `value` (or
+    /// none does): an `.env` entry `name=value` changes no RUN's view of it.
+    fn declarations_give(&self, name: &str, value: &str) -> bool {
+        if !self.facts.declared.contains(name) {
+            return true;
+        }
+        self.d.instructions.iter().all(|ins| {
+            secret_build_arg::pairs_of(ins).is_none_or(|pairs| {
+                pairs.iter().filter(|kv| kv.key.value == name).all(|kv| {
+                    let given = match &kv.value {
+                        Some(v) => Some(secret_build_arg::literal(&v.value)),
+                        None => self
+                            .facts
+                            .global_args
+                            .get(name)
+                            .map(|g| secret_build_arg::literal(g)),
+                    };
+                    given.as_deref() == Some(value)
+                })
+            })
+        })
+    }
+
     /// The name for a literal found in a RUN: the name already planned for
     /// the same value, else one equal to `base` or `base_N` that an
     /// existing `.env` holds with this value, else a fresh one.
     pub fn name_for_literal(&mut self, base: &str, value: &str) -> String {
         if let Some(&i) = self.plan.by_value.get(value) {
-            return self.plan.env[i].name.clone();
+            let name = &self.plan.env[i].name;
+            if self.declarations_give(name, value) && !self.plan.kept_vars.contains(name) {
+                return name.clone();
+            }
         }
         let reuse = self.existing_keys.get(value).and_then(|keys| {
-            keys.iter()
-                .find(|k| **k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('_')))
+            keys.iter().find(|k| {
+                (**k == base || k.strip_prefix(base).is_some_and(|r| r.starts_with('_')))
+                    && self.declarations_give(k, value)
+                    && !self.plan.kept_vars.contains(**k)
+            })
         });
         if let Some(name) = reuse {
             let name = (*name).to_owned();
@@ -395,7 +431,12 @@ impl Context<'_, '_, '_> {
         }
         let mut name = base.to_owned();
         let mut n = self.plan.next_suffix.get(base).copied().unwrap_or(2);
-        while self.plan.taken.contains(&name) || self.existing.contains_key(&name) {
+        // A name an ARG or ENV declares is the RUN's own variable: `.env`
+        // would override it in every RUN that sources it.
+        while self.plan.taken.contains(&name)
+            || self.existing.contains_key(&name)
+            || self.facts.declared.contains(&name)
+        {
             name = format!("{base}_{n}");
             n += 1;
         }
@@ -427,6 +468,10 @@ pub fn check(
         existing_derived: &env.derived,
         existing_keys,
         options,
+        converted_exec: (0..d.instructions.len())
+            .filter(|&i| d.instructions[i].keyword == crate::syntax::Keyword::Run)
+            .filter(|&i| hardcoded_credential::converts_exec_form(facts, i))
+            .collect(),
         plan: Plan::default(),
     };
     for rule in RULES {

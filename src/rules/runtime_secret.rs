@@ -26,7 +26,12 @@ pub(super) fn blocked(
             lines(idx)
         ));
     }
-    if let Some(run) = c.exec_reader().filter(|_| env_use != Use::Runtime) {
+    let stays_exec = |r: &usize| !cx.converted_exec.contains(r);
+    if let Some(run) = c
+        .exec_readers()
+        .find(stays_exec)
+        .filter(|_| env_use != Use::Runtime)
+    {
         return Some(format!(
             "an exec-form RUN (line {}) reads {name} and cannot source the env file; \
              write that RUN in the shell form first",

@@ -104,7 +104,7 @@ fn is_reference(raw: &str) -> bool {
 }
 
 /// The value an ARG/ENV word gives, quotes and escapes removed.
-fn literal(raw: &str) -> String {
+pub(crate) fn literal(raw: &str) -> String {
     let s = Script::command_line(raw);
     match s.words.as_slice() {
         [w] => w.value.clone(),
@@ -357,7 +357,12 @@ fn decide(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar, windows: bool) 
         .clone()
         .or_else(|| v.run_time_use.clone().filter(|_| !v.from_env))
         .or_else(|| windows.then(|| WINDOWS.to_owned()))
-        .or_else(|| exec_form_reader(cx, stage, v))
+        .or_else(|| {
+            (!v.from_env)
+                .then(|| exec_form_reader(cx, stage, v))
+                .flatten()
+        })
+        .or_else(|| declared_otherwise(cx, v))
         .or_else(|| {
             class
                 .as_ref()
@@ -428,6 +433,7 @@ fn apply(
             .env_use = env_use;
     }
     if blocked.is_some() {
+        cx.plan.kept_vars.insert(v.name);
         return;
     }
     if env_use != Some(Use::Runtime) {
@@ -458,6 +464,60 @@ fn apply(
     state.settled.insert(v.name);
 }
 
+pub(crate) fn pairs_of<'i, 's>(
+    ins: &'i crate::syntax::Instruction<'s>,
+) -> Option<&'i [crate::syntax::KeyValue<'s>]> {
+    match (&ins.keyword, &ins.args) {
+        (Keyword::Arg | Keyword::Env, Args::KeyValues(pairs)) => Some(pairs),
+        _ => None,
+    }
+}
+
+/// The value a declaration gives its variable: its literal, the global
+/// ARG's default for a bare `ARG NAME`, `None` for a bare one without
+/// (a `--build-arg`), or `Same` for a promotion (`ENV NAME=$NAME`).
+#[derive(PartialEq)]
+enum Given {
+    Value(Option<String>),
+    Same,
+}
+
+fn given(cx: &Context<'_, '_, '_>, name: &str, raw: Option<&str>) -> Given {
+    match raw {
+        None => Given::Value(cx.facts.global_args.get(name).map(|g| literal(g))),
+        Some(r) if is_reference(r) && references(r, name) => Given::Same,
+        Some(r) => Given::Value(Some(literal(r))),
+    }
+}
+
+/// Another ARG or ENV of the same name gives it another value: one `.env`
+/// entry (which every sourcing RUN exports) cannot stand for both.
+fn declared_otherwise(cx: &Context<'_, '_, '_>, v: &SecretVar) -> Option<String> {
+    let own = pairs_of(&cx.d.instructions[v.decl])?
+        .iter()
+        .find(|kv| kv.span == v.word)?;
+    let mine = given(cx, &v.name, own.value.as_ref().map(|x| x.value.as_ref()));
+    for ins in &cx.d.instructions {
+        let Some(pairs) = pairs_of(ins) else {
+            continue;
+        };
+        for kv in pairs
+            .iter()
+            .filter(|kv| kv.key.value == v.name && kv.span != v.word)
+        {
+            let theirs = given(cx, &v.name, kv.value.as_ref().map(|x| x.value.as_ref()));
+            if theirs != Given::Same && mine != Given::Same && theirs != mine {
+                return Some(format!(
+                    "{} is also declared on line {} with another value, and one .env entry \
+                     cannot hold both: give one of them another name",
+                    v.name, ins.start_line
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// An exec-form RUN that sees `v` and names `$NAME`: it cannot source the
 /// `.env` file, so the variable cannot leave its declaration for it.
 fn exec_form_reader(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar) -> Option<String> {
@@ -482,6 +542,7 @@ fn exec_form_reader(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar) -> Op
         });
         sees && ins.keyword == Keyword::Run
             && matches!(ins.args, Args::Exec(_))
+            && !cx.converted_exec.contains(&run)
             && reads(ins.span.text(cx.src()))
     })?;
     Some(format!(

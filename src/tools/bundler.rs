@@ -72,10 +72,20 @@ fn config(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
 }
 
 /// Bundler's variable for a host: `BUNDLE_` + the host with `.` as `__` and
-/// `-` as `___`, upper case.
+/// `-` as `___`, upper case. For a source URL (`bundle config set
+/// http://host:8080/gems/ u:p`) Bundler looks the credential up by the URL,
+/// which no variable can name, then by the bare host (`credentials_for`:
+/// `self[uri.to_s] || self[uri.host]`), without the port.
 fn variable(host: &str) -> String {
+    let url = host.contains("://");
     let host = host.split("://").last().unwrap_or(host);
     let host = host.split('/').next().unwrap_or(host);
+    let host = if url {
+        let host = host.rsplit('@').next().unwrap_or(host);
+        host.split(':').next().unwrap_or(host)
+    } else {
+        host
+    };
     let mut out = String::from("BUNDLE_");
     for c in host.chars() {
         match c {
@@ -138,6 +148,10 @@ mod tests {
         assert_eq!(
             super::variable("https://gems.example.com/"),
             "BUNDLE_GEMS__EXAMPLE__COM"
+        );
+        assert_eq!(
+            super::variable("http://127.0.0.1:33033/gems/"),
+            "BUNDLE_127__0__0__1"
         );
     }
 }
