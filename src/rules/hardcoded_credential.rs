@@ -74,7 +74,10 @@ fn searchable(v: &str) -> bool {
     let digits = v.bytes().any(|b| b.is_ascii_digit());
     let letters = v.bytes().any(|b| b.is_ascii_alphabetic());
     let other = v.bytes().any(|b| !b.is_ascii_alphanumeric());
-    v.len() >= 20 || (v.len() >= 6 && letters && (digits || other))
+    // A value with a line break in it (`$'...\n'`) would be matched across
+    // lines: a heredoc's terminator line, say.
+    !v.chars().any(char::is_control)
+        && (v.len() >= 20 || (v.len() >= 6 && letters && (digits || other)))
 }
 
 /// A match of a value that is not part of a longer word.

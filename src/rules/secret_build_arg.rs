@@ -207,6 +207,7 @@ fn declarations(
         // ENV X=$ARG promotes a secret ARG: the same secret. Under another
         // name it is a copy, which keeps the ARG for as long as it stays.
         let mut copied_from = None;
+        let mut built_from = None;
         if reference {
             let promoted = vars
                 .iter()
@@ -228,6 +229,7 @@ fn declarations(
                     "its value is used in {kw} {name} (line {}), which dfix leaves as it is",
                     ins.start_line
                 ));
+                built_from.get_or_insert_with(|| v.name.clone());
             }
         }
         let written = raw
@@ -324,7 +326,12 @@ fn declarations(
         }
         cx.plan.reserve(&name);
         let blocked = (!crate::shell::is_name(&name))
-            .then(|| format!("{name} is not a name a shell can read from a secret file"));
+            .then(|| format!("{name} is not a name a shell can read from a secret file"))
+            .or_else(|| {
+                // Its value expands a secret that stays where it is, so
+                // this one stays with it.
+                built_from.map(|from| format!("its value is built from {from}, which stays"))
+            });
         vars.push(SecretVar {
             name,
             decl: idx,

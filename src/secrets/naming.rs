@@ -77,9 +77,25 @@ fn finish(name: &str) -> String {
     s
 }
 
+/// Whether `host` (a host, a repository's name) can name a variable: it
+/// holds no token and does not look like one (long, no dot, letters and
+/// digits mixed). A name is printed and committed; a command whose last
+/// word is a token (`docker login -p X AKIA...`) must not put it there.
+fn nameable_host(host: &str) -> bool {
+    let random = !host.contains('.')
+        && host.len() >= 16
+        && host.bytes().any(|b| b.is_ascii_digit())
+        && host.bytes().any(|b| b.is_ascii_alphabetic());
+    !random && tokens::find(host).is_empty()
+}
+
 pub(crate) fn env_name(m: &Context<'_>) -> String {
     use CredentialKind::*;
-    let host = m.host.map(host_slug).filter(|h| !h.is_empty());
+    let host = m
+        .host
+        .filter(|h| nameable_host(h))
+        .map(host_slug)
+        .filter(|h| !h.is_empty());
     let tool = m.tool.unwrap_or("");
     let role = m.role.suffix();
     let on_host = |fallback: &str| match &host {

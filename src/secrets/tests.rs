@@ -476,3 +476,20 @@ fn private_key_blocks_span_lines_and_skip_other_ends() {
         find_credentials("-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----").is_empty()
     );
 }
+
+#[test]
+fn a_name_never_holds_a_secret_value() {
+    // The registry is taken from the last word, which here is a token.
+    let text = "docker login -u ci -p s3cr3tPw1x AKIALQSAJ08XUI6D39ZZ";
+    let ms = find_credentials(text);
+    assert!(!ms.is_empty());
+    for m in &ms {
+        let n = suggest_env_name(m);
+        assert!(!n.contains("AKIA"), "{n}");
+    }
+    // A real host still names it.
+    assert_eq!(
+        names("docker login -u ci -p s3cr3tPw1x r.example.com")[0],
+        "R_EXAMPLE_COM_PASSWORD"
+    );
+}

@@ -328,14 +328,15 @@ run_case() {
   cmd=$(sed -n '/^build with:$/{n;s/^  //;p;}' <<<"$out")
   [ -n "$cmd" ] || { echo "dfix --write printed no build command (it found nothing to rewrite):"; echo "${out:-(no output)}"; return 1; }
   local kv
-  # Filled in where dfix left the placeholder, as a person would: entries
+  # Filled in where dfix left the entry (a placeholder, or a value it took
+  # from a default that is not the real one), as a person would: entries
   # after it (GIT_CONFIG_KEY_0="...${TOKEN}...") expand it when sourced.
   for kv in "${FILL[@]}"; do
     if ! N="${kv%%=*}" V="$(quote_sh "${kv#*=}")" awk '
-        index($0, "export " ENVIRON["N"] "='"''"'") == 1 && /# TODO: fill in/ { print "export " ENVIRON["N"] "=" ENVIRON["V"]; done = 1; next }
+        !done && index($0, "export " ENVIRON["N"] "=") == 1 { print "export " ENVIRON["N"] "=" ENVIRON["V"]; done = 1; next }
         { print }
         END { exit !done }' "$work/.env" > "$work/.env.filled"; then
-      echo "no placeholder for ${kv%%=*} in .env:"; sed 's/=.*/=.../' "$work/.env"; return 1
+      echo "no entry for ${kv%%=*} in .env:"; sed 's/=.*/=.../' "$work/.env"; return 1
     fi
     cat "$work/.env.filled" > "$work/.env" && rm -f "$work/.env.filled"
   done
