@@ -20,6 +20,7 @@ pub mod output;
 pub mod rules;
 pub mod secrets;
 pub mod shell;
+pub mod suppress;
 pub mod syntax;
 pub mod tools;
 pub mod walk;
@@ -28,12 +29,14 @@ use std::collections::BTreeMap;
 
 pub use cli::{Config, Mode, Outcome};
 pub use driver::run;
-pub use rules::{EnvSecret, FileSecret, Finding, Rule};
+pub use rules::{EnvSecret, FileSecret, Finding, Options, Rule, SuppressedFinding};
 
 /// What dfix finds in one Dockerfile and what it would change.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub findings: Vec<Finding>,
+    /// Findings a suppression silences: reported as such, not fixed.
+    pub suppressed: Vec<SuppressedFinding>,
     /// The fix as byte edits of the original text.
     pub edits: Vec<fix::Edit>,
     /// The text with the edits applied.
@@ -81,13 +84,24 @@ pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
     existing_env: &BTreeMap<String, String>,
 ) -> Result<Analysis, AnalyzeError> {
+    analyze_parsed_with(d, existing_env, &Options::default())
+}
+
+/// [`analyze_parsed`] under the settings in `options` (a configuration's
+/// secret names and values, and the rules it ignores).
+pub fn analyze_parsed_with(
+    d: &syntax::Dockerfile<'_>,
+    existing_env: &BTreeMap<String, String>,
+    options: &Options,
+) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
-    let mut plan = rules::check(d, &facts, existing_env);
+    let mut plan = rules::check(d, &facts, existing_env, options);
     let edits = combine::edits(&facts, &mut plan);
     drop(facts);
     // The intents and the plan's indexes are done with.
     let rules::Plan {
         findings,
+        suppressed,
         env,
         files,
         secret_spans,
@@ -99,6 +113,7 @@ pub fn analyze_parsed(
     }
     Ok(Analysis {
         findings,
+        suppressed,
         edits,
         rewritten,
         env,

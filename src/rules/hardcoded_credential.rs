@@ -37,9 +37,8 @@ use super::secret_build_arg::WINDOWS;
 use crate::facts::{RunText, TextKind};
 use crate::fix::Edit;
 use crate::rules::{Context, Rule};
-use crate::secrets::detect::{self, Found};
-use crate::secrets::prefilter::may_hold_credential;
-use crate::secrets::{find_credentials, CredentialKind, SecretValue};
+use crate::secrets::detect::Found;
+use crate::secrets::{CredentialKind, SecretValue};
 use crate::shell::{self, Script};
 use crate::syntax::{Args, Keyword, Span};
 
@@ -52,8 +51,8 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
             Keyword::Copy => {}
             Keyword::Onbuild => {
                 let text = ins.span.text(cx.src());
-                if may_hold_credential(text) && !find_credentials(text).is_empty() {
-                    cx.plan.finding(
+                if cx.policy.may_hold_credential(text) && !cx.policy.find_credentials(text).is_empty() {
+                    cx.report(
                         Rule::HardcodedCredential,
                         ins.span,
                         "credential in an ONBUILD instruction".into(),
@@ -71,10 +70,10 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
 fn outside_run(cx: &mut Context<'_, '_, '_>, idx: usize) {
     let ins = &cx.d.instructions[idx];
     let text = ins.span.text(cx.src());
-    if !may_hold_credential(text) {
+    if !cx.policy.may_hold_credential(text) {
         return;
     }
-    let mut matches = find_credentials(text);
+    let mut matches = cx.policy.find_credentials(text);
     if matches!(ins.keyword, Keyword::Label | Keyword::Maintainer) {
         // Labels document usage (`-e POSTGRESQL_PASSWORD=pass`): only
         // unmistakable credentials count there.
@@ -96,7 +95,7 @@ fn outside_run(cx: &mut Context<'_, '_, '_>, idx: usize) {
         } else {
             format!("{kw} keeps it in the image or needs it at run time")
         };
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             format!("{} in {kw}", m.kind.describe()),
@@ -115,13 +114,13 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize) {
         return;
     }
     for text in facts.run_texts(idx) {
-        if !may_hold_credential(text.text) {
+        if !cx.policy.may_hold_credential(text.text) {
             continue;
         }
         let script = text.lex();
         let found = match text.kind {
-            TextKind::Data { .. } => detect::in_data(&script, None),
-            _ => detect::in_script(&script),
+            TextKind::Data { .. } => cx.policy.in_data(&script, None),
+            _ => cx.policy.in_script(&script),
         };
         for m in found {
             literal(cx, idx, &text, &script, &m, windows);
@@ -153,7 +152,7 @@ fn literal(
         None
     };
     if let Some(reason) = blocked {
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             what.into(),
@@ -161,9 +160,13 @@ fn literal(
         );
         return;
     }
+    if cx.suppressed(Rule::HardcodedCredential, span) {
+        cx.report(Rule::HardcodedCredential, span, what.into(), None);
+        return;
+    }
     let name = cx.name_for_literal(&m.env_name(), &value);
     let Some(splice) = script.reference_splice(m.word, m.range.clone(), &name) else {
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             what.into(),
@@ -185,7 +188,7 @@ fn moved(
     name: String,
     value: String,
 ) {
-    cx.plan.finding(
+    cx.report(
         Rule::HardcodedCredential,
         span,
         format!("{what} (moves to .env as {name})"),
@@ -206,11 +209,11 @@ fn exec_form(
     let ins = &cx.d.instructions[idx];
     let values: Vec<&str> = items.iter().map(|a| a.value.as_ref()).collect();
     let joined = values.join(" ");
-    if !may_hold_credential(&joined) {
+    if !cx.policy.may_hold_credential(&joined) {
         return;
     }
     let script = Script::argv(&joined, &values);
-    let found = detect::in_script(&script);
+    let found = cx.policy.in_script(&script);
     if found.is_empty() {
         return;
     }
@@ -227,6 +230,7 @@ fn exec_form(
     } else {
         None
     };
+    let suppressed = cx.suppressed(Rule::HardcodedCredential, ins.span);
     let mut words = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let value = item.value.as_ref();
@@ -238,13 +242,13 @@ fn exec_form(
                 .secret_spans
                 .push(Span::new(item.span.start + 1, item.span.end - 1));
         }
-        if let Some(reason) = &blocked {
+        if blocked.is_some() || suppressed {
             for m in &mine {
-                cx.plan.finding(
+                cx.report(
                     Rule::HardcodedCredential,
                     item.span,
                     m.kind.describe().into(),
-                    Some(reason.clone()),
+                    blocked.clone(),
                 );
             }
             continue;
@@ -270,7 +274,7 @@ fn exec_form(
         }
         words.push(word);
     }
-    if blocked.is_none() {
+    if blocked.is_none() && !suppressed {
         let command = format!(
             ". /run/secrets/{} && {}",
             crate::combine::ENV_SECRET_ID,

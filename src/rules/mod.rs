@@ -8,6 +8,7 @@
 pub mod hardcoded_credential;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
+pub mod unused_suppression;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -15,7 +16,8 @@ use serde::Serialize;
 
 use crate::facts::Facts;
 use crate::fix::Edit;
-use crate::secrets::SecretValue;
+use crate::secrets::{Policy, SecretValue};
+use crate::suppress::{Suppression, Suppressions};
 use crate::syntax::{Dockerfile, Span};
 
 /// A rule's identity.
@@ -27,13 +29,16 @@ pub enum Rule {
     SecretFileCopy,
     /// DF003: see [`secret_build_arg`].
     SecretBuildArg,
+    /// DF100: see [`unused_suppression`].
+    UnusedSuppression,
 }
 
 /// Every rule, in id order.
-pub const ALL: [Rule; 3] = [
+pub const ALL: [Rule; 4] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
+    Rule::UnusedSuppression,
 ];
 
 /// The checks, in the order they run: declarations first, so the names of
@@ -42,6 +47,8 @@ const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
     secret_build_arg::check,
     hardcoded_credential::check,
     secret_file_copy::check,
+    // Last: it reports the suppressions the others did not use.
+    unused_suppression::check,
 ];
 
 impl Rule {
@@ -50,7 +57,15 @@ impl Rule {
             Rule::HardcodedCredential => "DF001",
             Rule::SecretFileCopy => "DF002",
             Rule::SecretBuildArg => "DF003",
+            Rule::UnusedSuppression => "DF100",
         }
+    }
+
+    /// The rule with this id or name, in any case (`DF001`,
+    /// `hardcoded-credential`).
+    pub fn from_code(code: &str) -> Option<Rule> {
+        ALL.into_iter()
+            .find(|r| r.id().eq_ignore_ascii_case(code) || r.name().eq_ignore_ascii_case(code))
     }
 
     pub fn name(self) -> &'static str {
@@ -58,6 +73,7 @@ impl Rule {
             Rule::HardcodedCredential => "hardcoded-credential",
             Rule::SecretFileCopy => "secret-file-copy",
             Rule::SecretBuildArg => "secret-build-arg",
+            Rule::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -68,6 +84,7 @@ impl Rule {
             Rule::SecretBuildArg => {
                 "a secret is passed as a build argument or environment variable"
             }
+            Rule::UnusedSuppression => "a suppression comment silences nothing",
         }
     }
 }
@@ -86,6 +103,22 @@ impl Finding {
     pub fn fixable(&self) -> bool {
         self.manual.is_none()
     }
+}
+
+/// A finding a person has silenced: reported as such, never fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SuppressedFinding {
+    pub finding: Finding,
+    pub by: Suppression,
+}
+
+/// What a run's settings tell the rules.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// What is and is not a secret, beyond the built-in judgement.
+    pub policy: Policy,
+    /// Rules the configuration silences.
+    pub ignore: Vec<Rule>,
 }
 
 /// A value the build now reads from the `.env` file.
@@ -142,6 +175,8 @@ pub enum Intent {
 #[derive(Debug, Default)]
 pub struct Plan {
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression (their fixes are not planned).
+    pub suppressed: Vec<SuppressedFinding>,
     pub intents: Vec<Intent>,
     /// Bytes to replace (splices of literals, rewritten exec forms).
     pub edits: Vec<Edit>,
@@ -163,15 +198,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn finding(&mut self, rule: Rule, span: Span, message: String, manual: Option<String>) {
-        self.findings.push(Finding {
-            rule,
-            span,
-            message,
-            manual,
-        });
-    }
-
     pub fn intend(&mut self, intent: Intent) {
         self.intents.push(intent);
     }
@@ -206,7 +232,8 @@ impl Plan {
     }
 }
 
-/// What a rule sees: the file, its facts, the existing `.env`, the plan.
+/// What a rule sees: the file, its facts, the existing `.env`, the run's
+/// policy on secrets, the file's suppressions, the plan.
 pub struct Context<'a, 'd, 's> {
     pub d: &'d Dockerfile<'s>,
     pub facts: &'a Facts<'d, 's>,
@@ -214,12 +241,52 @@ pub struct Context<'a, 'd, 's> {
     pub existing: &'a BTreeMap<String, String>,
     /// The same, keys by value.
     existing_keys: HashMap<&'a str, Vec<&'a str>>,
+    /// What is a secret: ask it rather than [`crate::secrets`]'s plain
+    /// functions, so that the settings apply.
+    pub policy: &'a Policy,
+    pub suppressions: Suppressions,
     pub plan: Plan,
 }
 
 impl Context<'_, '_, '_> {
     pub fn src(&self) -> &str {
         self.d.source
+    }
+
+    /// Records a finding of `rule` at `span` (`manual`: why a person has to
+    /// fix it). Returns whether the rule should go on to plan its fix:
+    /// false when a suppression silences it (it is then recorded as
+    /// suppressed, and nothing of its fix may be planned).
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        message: String,
+        manual: Option<String>,
+    ) -> bool {
+        let finding = Finding {
+            rule,
+            span,
+            message,
+            manual,
+        };
+        match self.suppressions.check(rule, span.start) {
+            Some(by) => {
+                self.plan.suppressed.push(SuppressedFinding { finding, by });
+                false
+            }
+            None => {
+                self.plan.findings.push(finding);
+                true
+            }
+        }
+    }
+
+    /// Whether a finding of `rule` at `span` would be silenced, for a rule
+    /// that must know before it plans anything (it still calls
+    /// [`Context::report`]).
+    pub fn suppressed(&self, rule: Rule, span: Span) -> bool {
+        self.suppressions.covers(rule, span.start)
     }
 
     /// The name for a literal found in a RUN: the name already planned for
@@ -255,6 +322,7 @@ pub fn check(
     d: &Dockerfile<'_>,
     facts: &Facts<'_, '_>,
     existing: &BTreeMap<String, String>,
+    options: &Options,
 ) -> Plan {
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
     for (k, v) in existing {
@@ -268,6 +336,8 @@ pub fn check(
         facts,
         existing,
         existing_keys,
+        policy: &options.policy,
+        suppressions: Suppressions::new(d, &options.ignore),
         plan: Plan::default(),
     };
     for rule in RULES {
@@ -275,5 +345,7 @@ pub fn check(
     }
     let mut plan = cx.plan;
     plan.findings.sort_by_key(|f| (f.span.start, f.rule));
+    plan.suppressed
+        .sort_by_key(|s| (s.finding.span.start, s.finding.rule));
     plan
 }

@@ -34,7 +34,7 @@
 use crate::facts::Stage;
 use crate::rules::{Context, Intent, Rule};
 use crate::secrets::url::references;
-use crate::secrets::{is_secret_name, judge, SecretValue, Verdict};
+use crate::secrets::{SecretValue, Verdict};
 use crate::shell::Script;
 use crate::syntax::{Args, Keyword, Span};
 
@@ -134,9 +134,9 @@ fn onbuild(cx: &mut Context<'_, '_, '_>, idx: usize) {
     };
     for kv in pairs {
         let name = kv.key.value.as_ref();
-        if is_secret_name(name) {
+        if cx.policy.is_secret_name(name) {
             let kw = inner.keyword_upper(cx.src());
-            cx.plan.finding(
+            cx.report(
                 Rule::SecretBuildArg,
                 kv.span,
                 format!("ONBUILD {kw} {name}: a secret for the child image's build"),
@@ -185,13 +185,19 @@ fn declarations(
             if let Some(existing) = promoted {
                 existing.from_env |= from_env;
                 if name == existing.name {
-                    existing.promotions.push((idx, kv.span));
-                    cx.plan.finding(
+                    // Its declaration's finding silenced, the ENV stays too.
+                    let kept = cx.suppressed(existing.rule, existing.word).then(|| {
+                        format!("the finding of the declaration of {name} is suppressed")
+                    });
+                    if cx.report(
                         Rule::SecretBuildArg,
                         kv.span,
                         format!("build argument {name} is stored in the image config by ENV"),
-                        None,
-                    );
+                        kept.clone(),
+                    ) && kept.is_none()
+                    {
+                        existing.promotions.push((idx, kv.span));
+                    }
                     continue;
                 }
             }
@@ -207,7 +213,7 @@ fn declarations(
             state.public.insert(name.clone());
             continue;
         }
-        let verdict = written.as_deref().map(judge);
+        let verdict = written.as_deref().map(|v| cx.policy.judge(v));
         let stand_in = verdict.is_some_and(|v| v != Verdict::Secret);
         if from_env && stand_in {
             // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
@@ -218,7 +224,7 @@ fn declarations(
         let literal_value = written.filter(|_| !stand_in);
         let credential_value = literal_value
             .as_deref()
-            .is_some_and(|v| !crate::secrets::find_credentials(v).is_empty());
+            .is_some_and(|v| !cx.policy.find_credentials(v).is_empty());
         let empty = raw
             .as_deref()
             .is_some_and(|r| r.is_empty() || r == "\"\"" || r == "''");
@@ -229,8 +235,8 @@ fn declarations(
                 .iter()
                 .take_while(|i| i.keyword != Keyword::From)
                 .any(|i| i.keyword == Keyword::Run);
-            if is_secret_name(&name) && later_run {
-                cx.plan.finding(
+            if cx.policy.is_secret_name(&name) && later_run {
+                cx.report(
                     Rule::SecretBuildArg,
                     kv.span,
                     format!("empty ENV {name} waits for a secret that RUN steps read"),
@@ -248,7 +254,7 @@ fn declarations(
             continue;
         }
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
-        if !is_secret_name(&name) && !credential_value && !in_userinfo {
+        if !cx.policy.is_secret_name(&name) && !credential_value && !in_userinfo {
             continue;
         }
         let value = literal_value
@@ -256,7 +262,7 @@ fn declarations(
                 (!from_env && raw.is_none())
                     .then(|| cx.facts.global_args.get(&name).map(|g| literal(g)))
                     .flatten()
-                    .filter(|g| judge(g) == Verdict::Secret)
+                    .filter(|g| cx.policy.judge(g) == Verdict::Secret)
             })
             .map(SecretValue::new);
         let kind = if from_env {
@@ -314,9 +320,7 @@ fn settle(
             .blocked
             .clone()
             .or_else(|| windows.then(|| WINDOWS.to_owned()));
-        cx.plan
-            .finding(v.rule, v.word, v.message.clone(), blocked.clone());
-        if blocked.is_some() {
+        if !cx.report(v.rule, v.word, v.message.clone(), blocked.clone()) || blocked.is_some() {
             continue;
         }
         // Every later RUN of the stage needs the value: an ARG or ENV is in
@@ -356,10 +360,10 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
         };
         for kv in pairs {
             let name = kv.key.value.as_ref();
-            let secret = is_secret_name(name) || cx.facts.userinfo_vars.contains(name);
+            let secret = cx.policy.is_secret_name(name) || cx.facts.userinfo_vars.contains(name);
             if !state.settled.contains(name) {
                 if secret && !state.redeclared.contains(name) && !references(&from_text, name) {
-                    cx.plan.finding(
+                    cx.report(
                         Rule::SecretBuildArg,
                         kv.span,
                         format!("secret build argument {name} is declared before FROM only"),
@@ -372,7 +376,7 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
                 continue;
             }
             if references(&from_text, name) {
-                cx.plan.finding(
+                cx.report(
                     Rule::SecretBuildArg,
                     kv.span,
                     format!("secret build argument {name} is used by FROM"),
