@@ -2,10 +2,12 @@
 //! re-check → `.env` and ignore-file plans → (with `--write`) atomic writes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::combine::ENV_SECRET_ID;
+use crate::config::Settings;
 use crate::envfile::{self, IgnoreKind, WantedEntry};
-use crate::rules::{FileSecret, Finding};
+use crate::rules::{FileSecret, Finding, SuppressedFinding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
@@ -23,6 +25,24 @@ pub struct FileOptions {
     pub context: Option<PathBuf>,
     /// `--force`: replace read-only files, rewrite hard-linked ones in place.
     pub force: bool,
+    /// The configuration in effect for the file.
+    pub settings: Arc<Settings>,
+}
+
+impl FileOptions {
+    /// The options for the Dockerfile at `path` under `settings`: its
+    /// configuration's env file, unless the command line named one.
+    pub fn for_file(&self, path: &Path, settings: Arc<Settings>) -> FileOptions {
+        let env_file = self
+            .env_file
+            .clone()
+            .or_else(|| settings.env_file_for(path));
+        FileOptions {
+            env_file,
+            settings,
+            ..self.clone()
+        }
+    }
 }
 
 /// A finding with its position.
@@ -38,6 +58,8 @@ pub struct FileReport {
     pub path: PathBuf,
     /// Where each of `analysis.findings` is (line and column).
     pub positions: Vec<Position>,
+    /// Where each of `analysis.suppressed` is.
+    pub suppressed_positions: Vec<Position>,
     pub original: String,
     pub rewritten: String,
     pub analysis: Analysis,
@@ -76,6 +98,14 @@ impl FileReport {
             .map(|(finding, &position)| Located { finding, position })
     }
 
+    /// The silenced findings with their positions.
+    pub fn suppressed(&self) -> impl Iterator<Item = (&SuppressedFinding, Position)> {
+        self.analysis
+            .suppressed
+            .iter()
+            .zip(self.suppressed_positions.iter().copied())
+    }
+
     pub fn has_findings(&self) -> bool {
         !self.analysis.findings.is_empty()
     }
@@ -98,68 +128,15 @@ impl FileReport {
 
 /// Processes one file; the error is one line naming the file.
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
-    let name = path.display();
     let _locks = fsio::lock::for_options(path, options)?;
     let bytes = fsio::read::dockerfile(path)?;
-    let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
-    // An existing .env shapes names (its keys are not taken for other
-    // values); --check plans no .env, so it never reads one.
-    let existing = if options.check {
-        Default::default()
-    } else {
-        existing_env(&env_path_of(path, options))
-    };
-    let mut analysis =
-        crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
-    drop(parsed);
-    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
-    let rewritten = std::mem::take(&mut analysis.rewritten);
-    let positions = if analysis.findings.is_empty() {
-        Vec::new()
-    } else {
-        let index = LineIndex::new(&original);
-        let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
-        index.positions(&original, &offsets)
-    };
-
-    // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
-    let parent = path.parent().unwrap_or(Path::new(""));
-    let context = options.context.clone().unwrap_or_else(|| {
-        if parent.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            parent.to_path_buf()
-        }
-    });
-    let env_path = options
-        .env_file
-        .clone()
-        .unwrap_or_else(|| parent.join(".env"));
-    let mut report = FileReport {
-        path: path.to_path_buf(),
-        positions,
-        original,
-        rewritten,
-        analysis,
-        env_path,
-        env_text: None,
-        env_reused: Vec::new(),
-        ignore_updates: Vec::new(),
-        build_command: None,
-        written: false,
-        problems: Vec::new(),
-        env_warnings: Vec::new(),
-        notices: Vec::new(),
-    };
-    if !report.changes() {
+    let mut report = analyze(path, bytes, options)?;
+    if !report.changes() || options.check {
+        // With --check, findings only: the .env and ignore files are not
+        // read, so a broken one never hides them.
         return Ok(report);
     }
-    report.build_command = Some(build_command(&report, &context));
-    if options.check {
-        // Findings only: the .env and ignore files are not read, so a broken
-        // one never hides them.
-        return Ok(report);
-    }
+    let context = context_of(path, options);
     let planned = plan_env(&mut report).and_then(|()| plan_ignores(&mut report, &context));
     if let Err(problem) = planned {
         report.problems.push(problem);
@@ -173,6 +150,134 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     Ok(report)
 }
 
+/// The build context: `--context`, or the Dockerfile's directory (`.` for
+/// a bare name, keeping paths short).
+fn context_of(path: &Path, options: &FileOptions) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new(""));
+    options.context.clone().unwrap_or_else(|| {
+        if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_path_buf()
+        }
+    })
+}
+
+/// Parses and analyses the text of the Dockerfile at `path`, and plans the
+/// build command; nothing is read but the `.env` the fix would extend.
+fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileReport, String> {
+    let name = path.display();
+    let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    // An existing .env shapes names (its keys are not taken for other
+    // values); --check plans no .env, so it never reads one.
+    let existing = if options.check {
+        Default::default()
+    } else {
+        existing_env(&env_path_of(path, options))
+    };
+    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, &options.settings.rules)
+        .map_err(|e| format!("{name}: {e}"))?;
+    drop(parsed);
+    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
+    let rewritten = std::mem::take(&mut analysis.rewritten);
+    let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
+    let suppressed: Vec<usize> = analysis
+        .suppressed
+        .iter()
+        .map(|s| s.finding.span.start)
+        .collect();
+    let (positions, suppressed_positions) = if offsets.is_empty() && suppressed.is_empty() {
+        Default::default()
+    } else {
+        let index = LineIndex::new(&original);
+        (
+            index.positions(&original, &offsets),
+            index.positions(&original, &suppressed),
+        )
+    };
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        positions,
+        suppressed_positions,
+        original,
+        rewritten,
+        analysis,
+        env_path: env_path_of(path, options),
+        env_text: None,
+        env_reused: Vec::new(),
+        ignore_updates: Vec::new(),
+        build_command: None,
+        written: false,
+        problems: Vec::new(),
+        env_warnings: Vec::new(),
+        notices: Vec::new(),
+    };
+    if report.changes() {
+        report.build_command = Some(build_command(&report, &context_of(path, options)));
+    }
+    Ok(report)
+}
+
+/// Processes a Dockerfile read from standard input, named `name` (where it
+/// would be on disk: its `.env`, context and configuration are found from
+/// there). Nothing is written but, with `--write`, the `.env`: the
+/// rewritten text is for the caller to print. Ignore files that would need
+/// the `.env` are named in notices instead of being changed.
+pub fn process_stdin(
+    name: &Path,
+    bytes: Vec<u8>,
+    options: &FileOptions,
+) -> Result<FileReport, String> {
+    let _locks = if options.write {
+        let env = env_path_of(name, options);
+        let context = context_of(name, options);
+        Some(fsio::lock::for_write(name, Some(&env), Some(&context))?)
+    } else {
+        None
+    };
+    let mut report = analyze(name, bytes, options)?;
+    if !report.changes() || options.check {
+        return Ok(report);
+    }
+    let context = context_of(name, options);
+    let planned = plan_env(&mut report).and_then(|()| plan_ignores(&mut report, &context));
+    if let Err(problem) = planned {
+        report.problems.push(problem);
+        return Ok(report);
+    }
+    for (path, _) in std::mem::take(&mut report.ignore_updates) {
+        report.notices.push(format!(
+            "{}: not updated (reading standard input, dfix writes only the .env): \
+             add the secret paths to it yourself",
+            path.display()
+        ));
+    }
+    if options.write {
+        if let Some(text) = &report.env_text {
+            match envfile::write_env_file(&report.env_path, text) {
+                Ok(outcome) => {
+                    let env = report.env_path.display();
+                    if let (Some(old), Some(new)) = (outcome.tightened_from, outcome.mode) {
+                        report.notices.push(format!(
+                            "{env}: was readable by others (mode {old:04o}), now {new:04o}"
+                        ));
+                    }
+                    if outcome.owner_changed {
+                        report
+                            .notices
+                            .push(format!("{env}: its owner and group could not be kept"));
+                    }
+                    report.written = true;
+                }
+                Err(e) => report.problems.push(e.to_string()),
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The env file of the Dockerfile at `path`: `--env-file`, the
+/// configuration's, or `.env` next to it.
 fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
     let parent = path.parent().unwrap_or(Path::new(""));
     options

@@ -203,9 +203,9 @@ impl Suppressions {
 
     fn find(&self, rule: Rule, offset: usize) -> Option<usize> {
         let at = self.instruction_at(offset);
-        self.entries.iter().position(|e| {
-            e.targets.covers(rule) && (e.how != How::Inline || e.instruction == at)
-        })
+        self.entries
+            .iter()
+            .position(|e| e.targets.covers(rule) && (e.how != How::Inline || e.instruction == at))
     }
 
     /// Whether a finding of `rule` at `offset` is silenced (without
@@ -232,7 +232,11 @@ impl Suppressions {
     /// stand where they apply to nothing; in file order.
     pub fn unused(&self) -> Vec<Unused> {
         let mut out = self.misplaced.clone();
-        for e in self.entries.iter().filter(|e| matches!(e.how, How::Inline | How::Global)) {
+        for e in self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.how, How::Inline | How::Global))
+        {
             let scope = if e.how == How::Inline {
                 "this instruction"
             } else {
@@ -385,7 +389,9 @@ mod tests {
             Targets::Rules(vec![Rule::SecretBuildArg, Rule::SecretFileCopy])
         );
         assert_eq!(p.justification.as_deref(), Some("read-only mirror token"));
-        let p = parsed("dfix ignore=all,DF999 public demo value").unwrap().unwrap();
+        let p = parsed("dfix ignore=all,DF999 public demo value")
+            .unwrap()
+            .unwrap();
         assert_eq!(p.targets, Targets::All);
         assert_eq!(p.unknown, ["DF999"]);
         assert_eq!(p.justification.as_deref(), Some("public demo value"));
@@ -402,7 +408,9 @@ mod tests {
     #[test]
     fn buildkit_check_directive() {
         assert!(skips_secrets_check("skip=SecretsUsedInArgOrEnv"));
-        assert!(skips_secrets_check("skip=JSONArgsRecommended, secretsusedinargorenv;error=true"));
+        assert!(skips_secrets_check(
+            "skip=JSONArgsRecommended, secretsusedinargorenv;error=true"
+        ));
         assert!(skips_secrets_check("error=true;skip=all"));
         assert!(!skips_secrets_check("skip=JSONArgsRecommended"));
         assert!(!skips_secrets_check("error=true"));
@@ -431,10 +439,13 @@ mod tests {
 
     #[test]
     fn inline_wins_over_global_and_config() {
-        let src = "# dfix global ignore=DF003\nFROM alpine\n# dfix ignore=DF003 mine\nARG NPM_TOKEN\n";
+        let src =
+            "# dfix global ignore=DF003\nFROM alpine\n# dfix ignore=DF003 mine\nARG NPM_TOKEN\n";
         let d = crate::syntax::parse(src).unwrap();
         let mut s = Suppressions::new(&d, &[Rule::SecretBuildArg]);
-        let by = s.check(Rule::SecretBuildArg, d.instructions[1].span.start).unwrap();
+        let by = s
+            .check(Rule::SecretBuildArg, d.instructions[1].span.start)
+            .unwrap();
         assert_eq!(by.how, How::Inline);
         assert_eq!(by.justification.as_deref(), Some("mine"));
         // The global one silenced nothing.
@@ -454,8 +465,12 @@ mod tests {
         let s = Suppressions::new(&d, &[]);
         let unused = s.unused();
         assert_eq!(unused.len(), 3);
-        assert!(unused[0].message.contains("no instruction follows it directly"));
+        assert!(unused[0]
+            .message
+            .contains("no instruction follows it directly"));
         assert!(unused[1].message.contains("continuation lines"));
-        assert!(unused[2].message.contains("no instruction follows it directly"));
+        assert!(unused[2]
+            .message
+            .contains("no instruction follows it directly"));
     }
 }

@@ -51,7 +51,9 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
             Keyword::Copy => {}
             Keyword::Onbuild => {
                 let text = ins.span.text(cx.src());
-                if cx.policy.may_hold_credential(text) && !cx.policy.find_credentials(text).is_empty() {
+                if cx.policy.may_hold_credential(text)
+                    && !cx.policy.find_credentials(text).is_empty()
+                {
                     cx.report(
                         Rule::HardcodedCredential,
                         ins.span,

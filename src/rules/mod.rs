@@ -5,6 +5,7 @@
 //! intents of all rules into one set of byte edits. A new rule is one file
 //! and one line in [`RULES`].
 
+pub mod docs;
 pub mod hardcoded_credential;
 pub mod secret_build_arg;
 pub mod secret_file_copy;

@@ -186,9 +186,9 @@ fn declarations(
                 existing.from_env |= from_env;
                 if name == existing.name {
                     // Its declaration's finding silenced, the ENV stays too.
-                    let kept = cx.suppressed(existing.rule, existing.word).then(|| {
-                        format!("the finding of the declaration of {name} is suppressed")
-                    });
+                    let kept = cx
+                        .suppressed(existing.rule, existing.word)
+                        .then(|| format!("the finding of the declaration of {name} is suppressed"));
                     if cx.report(
                         Rule::SecretBuildArg,
                         kv.span,

@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 use regex_automata::meta::Regex;
 
 use super::names::contains_any_ignore_case;
-use super::policy::{Policy, DEFAULT};
 use super::naming::{env_name, Context};
+use super::policy::{Policy, DEFAULT};
 use super::url::{colon, first_url_host, has, parse_url, positions, value_end};
 use super::{tokens, CredentialKind as K, CredentialMatch, Role as R};
 use crate::shell::{Command, Script};

@@ -36,7 +36,11 @@ impl Policy {
 
     /// A policy from the settings' lists. Names may hold `*` (any run of
     /// characters) and match ASCII case-insensitively; values match exactly.
-    pub fn from_lists(extra_names: &[String], allow_names: &[String], allow_values: &[String]) -> Self {
+    pub fn from_lists(
+        extra_names: &[String],
+        allow_names: &[String],
+        allow_values: &[String],
+    ) -> Self {
         Policy {
             extra_names: extra_names.iter().map(|n| NamePattern::new(n)).collect(),
             allow_names: allow_names.iter().map(|n| NamePattern::new(n)).collect(),
@@ -175,7 +179,14 @@ mod tests {
             ("a*b*c", "aXbYc", true),
             ("a*b*c", "aXcYb", false),
         ] {
-            assert_eq!(glob(pattern.to_ascii_lowercase().as_bytes(), name.to_ascii_lowercase().as_bytes()), want, "{pattern} {name}");
+            assert_eq!(
+                glob(
+                    pattern.to_ascii_lowercase().as_bytes(),
+                    name.to_ascii_lowercase().as_bytes()
+                ),
+                want,
+                "{pattern} {name}"
+            );
         }
     }
 
@@ -190,7 +201,9 @@ mod tests {
         assert!(!DEFAULT.may_hold_credential("ACME_SEED=x1y2z3 make"));
         assert!(p.may_hold_credential("ACME_SEED=x1y2z3 make"));
         assert_eq!(p.find_credentials("ACME_SEED=q8Jd02kLm make").len(), 1);
-        assert!(DEFAULT.find_credentials("ACME_SEED=q8Jd02kLm make").is_empty());
+        assert!(DEFAULT
+            .find_credentials("ACME_SEED=q8Jd02kLm make")
+            .is_empty());
     }
 
     #[test]
