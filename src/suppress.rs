@@ -115,10 +115,7 @@ impl Suppressions {
     /// Reads the suppressions of `d`; `config` are the rules the
     /// configuration ignores.
     pub fn new(d: &Dockerfile<'_>, config: &[Rule]) -> Self {
-        let mut s = Suppressions {
-            starts: d.instructions.iter().map(|i| i.span.start).collect(),
-            ..Suppressions::default()
-        };
+        let mut s = Suppressions::default();
         // Most files mention dfix nowhere: no comment scan for them.
         if memchr::memmem::find(d.source.as_bytes(), b"dfix").is_some() {
             s.comments(d);
@@ -148,6 +145,9 @@ impl Suppressions {
             });
         }
         s.entries.sort_by_key(|e| e.how);
+        if s.entries.iter().any(|e| e.how == How::Inline) {
+            s.starts = d.instructions.iter().map(|i| i.span.start).collect();
+        }
         s
     }
 
