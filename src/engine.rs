@@ -252,25 +252,13 @@ pub fn process_stdin(
             path.display()
         ));
     }
-    if options.write {
-        if let Some(text) = &report.env_text {
-            match envfile::write_env_file(&report.env_path, text) {
-                Ok(outcome) => {
-                    let env = report.env_path.display();
-                    if let (Some(old), Some(new)) = (outcome.tightened_from, outcome.mode) {
-                        report.notices.push(format!(
-                            "{env}: was readable by others (mode {old:04o}), now {new:04o}"
-                        ));
-                    }
-                    if outcome.owner_changed {
-                        report
-                            .notices
-                            .push(format!("{env}: its owner and group could not be kept"));
-                    }
-                    report.written = true;
-                }
-                Err(e) => report.problems.push(e.to_string()),
+    if let (true, Some(text)) = (options.write, &report.env_text) {
+        match fsio::write::commit_env(&report.env_path, text, options.force) {
+            Ok(notices) => {
+                report.notices.extend(notices);
+                report.written = true;
             }
+            Err(problem) => report.problems.push(problem),
         }
     }
     Ok(report)

@@ -153,6 +153,7 @@ pub fn settle(
     match resolver.for_file(&path) {
         Lookup::Found(settings) => {
             let excluded = (!explicit || options.force_exclude)
+                && settings.excludes()
                 && settings
                     .excluded(&config::discover::absolute(cwd, &path))
                     .is_some();

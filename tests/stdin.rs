@@ -163,3 +163,24 @@ fn errors_give_the_text_back_and_exit_2() {
     assert_eq!(name_only.status.code(), Some(2));
     assert!(text(&name_only.stderr).contains("--stdin-filename needs PATH `-`"));
 }
+
+#[test]
+fn write_respects_a_read_only_env_like_a_file_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo();
+    let root = dir.path();
+    put(root, "app/.env", "export OTHER='x'\n");
+    let env = root.join("app/.env");
+    fs::set_permissions(&env, fs::Permissions::from_mode(0o444)).unwrap();
+    let input = leaky();
+    let args = ["--write", "-", "--stdin-filename", "app/Dockerfile"];
+    let out = dfix_in(root, &args, Some(&input));
+    assert_eq!(out.status.code(), Some(2), "{}", show(&out));
+    // The text comes back as it was; the .env is untouched.
+    assert_eq!(text(&out.stdout), input);
+    assert!(text(&out.stderr).contains("app/.env"), "{}", show(&out));
+    assert_eq!(fs::read_to_string(&env).unwrap(), "export OTHER='x'\n");
+    let forced = dfix_in(root, &[&["--force"][..], &args].concat(), Some(&input));
+    assert_eq!(forced.status.code(), Some(0), "{}", show(&forced));
+    assert!(fs::read_to_string(&env).unwrap().contains(SECRET));
+}

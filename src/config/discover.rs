@@ -39,9 +39,12 @@ pub struct Resolver {
     mode: Mode,
     cwd: PathBuf,
     defaults: Arc<Settings>,
-    /// Each directory asked about or passed on the way up: its
+    /// Each directory asked about or passed on the way up (absolute): its
     /// configuration file, if any.
     dirs: HashMap<PathBuf, Option<PathBuf>>,
+    /// The same by the directory as it was given (walks ask with relative
+    /// paths): no path arithmetic for a directory seen before.
+    given: HashMap<PathBuf, Option<PathBuf>>,
     /// Each configuration file read.
     files: HashMap<PathBuf, Result<Arc<Settings>, String>>,
     reported: HashSet<PathBuf>,
@@ -54,6 +57,7 @@ impl Resolver {
             cwd: std::env::current_dir().unwrap_or_default(),
             defaults: Arc::default(),
             dirs: HashMap::new(),
+            given: HashMap::new(),
             files: HashMap::new(),
             reported: HashSet::new(),
         }
@@ -70,7 +74,14 @@ impl Resolver {
         let found = match &self.mode {
             Mode::Fixed(settings) => return Lookup::Found(settings.clone()),
             Mode::Isolated => return Lookup::Found(self.defaults.clone()),
-            Mode::Discover => self.config_of(&absolute(&self.cwd, dir)),
+            Mode::Discover => match self.given.get(dir) {
+                Some(known) => known.clone(),
+                None => {
+                    let found = self.config_of(&absolute(&self.cwd, dir));
+                    self.given.insert(dir.to_path_buf(), found.clone());
+                    found
+                }
+            },
         };
         let Some(config) = found else {
             return Lookup::Found(self.defaults.clone());
@@ -87,6 +98,10 @@ impl Resolver {
 
     /// The configuration file for `dir` (absolute): the nearest one up to
     /// the repository root.
+    ///
+    /// Most trees have no configuration, so the way up looks for the file
+    /// alone; only when one is found above does each directory passed get
+    /// its `.git` checked (a repository root in between cuts it off).
     fn config_of(&mut self, dir: &Path) -> Option<PathBuf> {
         let mut walked = Vec::new();
         let mut at = Some(dir);
@@ -96,23 +111,25 @@ impl Resolver {
                 found = known.clone();
                 break;
             }
-            walked.push(d.to_path_buf());
             let candidate = d.join(FILE_NAME);
             // A directory of that name is not a configuration: the search
             // goes on, and reading it would fail anyway.
             if std::fs::metadata(&candidate).is_ok_and(|m| !m.is_dir()) {
+                self.dirs.insert(d.to_path_buf(), Some(candidate.clone()));
                 found = Some(candidate);
                 break;
             }
-            if d.join(".git").symlink_metadata().is_ok() {
-                break;
-            }
+            walked.push(d.to_path_buf());
             at = d.parent();
         }
-        for d in walked {
+        // From the top down: below a repository root, nothing from above.
+        for d in walked.into_iter().rev() {
+            if found.is_some() && d.join(".git").symlink_metadata().is_ok() {
+                found = None;
+            }
             self.dirs.insert(d, found.clone());
         }
-        found
+        self.dirs.get(dir).cloned().flatten()
     }
 }
 
@@ -171,6 +188,13 @@ mod tests {
         assert_eq!(of(&mut r, &inner.join("deep")), None);
         std::fs::write(root.join(FILE_NAME), "ignore = [").unwrap();
         // Above the outer repository's root: not searched, so never read.
+        assert_eq!(of(&mut r, &outer), Some(outer.join(FILE_NAME)));
+        // The same answers whatever is asked first (the cache fills from
+        // the other end).
+        let mut r = Resolver::new(Mode::Discover);
+        assert_eq!(of(&mut r, &inner.join("deep")), None);
+        assert_eq!(of(&mut r, &inner), None);
+        assert_eq!(of(&mut r, &outer.join("sub")), Some(outer.join(FILE_NAME)));
         assert_eq!(of(&mut r, &outer), Some(outer.join(FILE_NAME)));
         // A broken file is reported once.
         let mut fresh = Resolver::new(Mode::Discover);

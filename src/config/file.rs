@@ -98,9 +98,14 @@ pub fn parse(text: &str, path: &Path, source: Source) -> Result<Settings, String
         })?;
         exclude.push(pattern.into_inner());
     }
-    let matcher = builder
-        .build()
-        .map_err(|e| format!("{shown}: `exclude`: {e}"))?;
+    let matcher = match exclude.is_empty() {
+        true => None,
+        false => Some(Arc::new(
+            builder
+                .build()
+                .map_err(|e| format!("{shown}: `exclude`: {e}"))?,
+        )),
+    };
     let env_file = match raw.env_file {
         Some(e) if e.get_ref().is_empty() => {
             return Err(format!("{}: `env-file` is empty", at(e.span().start)))
@@ -119,7 +124,7 @@ pub fn parse(text: &str, path: &Path, source: Source) -> Result<Settings, String
         set,
         ignore,
         exclude,
-        matcher: Some(Arc::new(matcher)),
+        matcher,
         env_file,
         secrets_style: raw.secrets_style.unwrap_or_default(),
         extra_names,

@@ -104,6 +104,11 @@ impl Settings {
         self.set.contains(&key)
     }
 
+    /// Whether `exclude` has any pattern.
+    pub fn excludes(&self) -> bool {
+        self.matcher.is_some()
+    }
+
     /// The `exclude` pattern that leaves out the file at `path` (absolute),
     /// if one does.
     pub fn excluded(&self, path: &Path) -> Option<String> {
