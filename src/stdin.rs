@@ -8,7 +8,8 @@
 //! `.env` and build context are found from its directory, and findings are
 //! shown under it. Nothing is written to disk but, with `--write`, the
 //! `.env`. When something goes wrong, standard output gets the text as it
-//! came in, so that an editor replacing its buffer with it loses nothing.
+//! came in, so that an editor replacing its buffer with it loses nothing;
+//! so it does, with `--force-exclude`, for a name the configuration excludes.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -55,6 +56,19 @@ pub fn run(config: &Config, name: &Path) -> Outcome {
         }
         Lookup::Skip => return Outcome::Error,
     };
+    if config.walk.force_exclude && settings.excludes() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        if settings
+            .excluded(&crate::config::discover::absolute(&cwd, name))
+            .is_some()
+        {
+            // Left alone, as a walk would leave the file: the text as it came.
+            if config.mode != Mode::Check && config.format == Format::Text {
+                let _ = std::io::stdout().lock().write_all(&bytes);
+            }
+            return Outcome::Clean;
+        }
+    }
     let options = config.file.for_file(name, settings);
     let original = bytes.clone();
     let report = match engine::process_stdin(name, bytes, &options) {

@@ -184,3 +184,24 @@ fn write_respects_a_read_only_env_like_a_file_run() {
     assert_eq!(forced.status.code(), Some(0), "{}", show(&forced));
     assert!(fs::read_to_string(&env).unwrap().contains(SECRET));
 }
+
+#[test]
+fn force_exclude_leaves_an_excluded_name_alone() {
+    let dir = repo();
+    let root = dir.path();
+    put(root, ".dfix.toml", "exclude = [\"legacy/\"]\n");
+    let input = leaky();
+    let args = [
+        "--force-exclude",
+        "-",
+        "--stdin-filename",
+        "legacy/Dockerfile",
+    ];
+    let out = dfix_in(root, &args, Some(&input));
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    assert_eq!(text(&out.stdout), input);
+    // Without --force-exclude a named file is processed, as on disk.
+    let out = dfix_in(root, &args[1..], Some(&input));
+    assert_eq!(out.status.code(), Some(1), "{}", show(&out));
+    assert_ne!(text(&out.stdout), input);
+}
