@@ -150,12 +150,10 @@ pub fn run_config(config: &Config) -> Outcome {
                     return run.outcome;
                 }
             }
-            Some(walk::Found::Error(message)) => {
-                eprintln!("dfix: {message}");
-                return Outcome::Error;
-            }
+            // A broken configuration: said like a walk error.
+            Some(walk::Found::Error(message)) => run.walk_errors.push(message),
             // Excluded (--force-exclude): nothing to do.
-            None => return Outcome::Clean,
+            None => {}
         }
     } else {
         let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
