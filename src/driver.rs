@@ -144,16 +144,18 @@ pub fn run_config(config: &Config) -> Outcome {
         // No threads: start-up time is what matters for one file.
         let cwd = std::env::current_dir().unwrap_or_default();
         let path = config.paths[0].clone();
-        match walk::settle(&mut resolver, &cwd, path, true, config.walk) {
-            Some(walk::Found::File(path, settings)) => {
-                if run.batch(&[Job { path, settings }], None).is_err() {
-                    return run.outcome;
-                }
-            }
+        let batch = match walk::settle(&mut resolver, &cwd, path, true, config.walk) {
+            Some(walk::Found::File(path, settings)) => vec![Job { path, settings }],
             // A broken configuration: said like a walk error.
-            Some(walk::Found::Error(message)) => run.walk_errors.push(message),
+            Some(walk::Found::Error(message)) => {
+                run.walk_errors.push(message);
+                Vec::new()
+            }
             // Excluded (--force-exclude): nothing to do.
-            None => {}
+            None => Vec::new(),
+        };
+        if run.batch(&batch, None).is_err() {
+            return run.outcome;
         }
     } else {
         let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
