@@ -14,6 +14,14 @@ Examples:
   dfix --check .                  CI: list findings under the current directory
   dfix --check --format sarif . > dfix.sarif
   dfix --write --jobs 4 ~/src     migrate every repository under ~/src
+  dfix rule DF002                 what a rule catches, why, an example, how safe its fix is
+  dfix config app/Dockerfile      the settings in effect there, and where each came from
+  dfix - --stdin-filename app/Dockerfile < app/Dockerfile   (editors: the rewritten file)
+  dfix completions bash > ~/.local/share/bash-completion/completions/dfix
+
+Silence a finding you have judged with `# dfix ignore=DF001` on the line above
+the instruction, or `# dfix global ignore=DF003` for the file; settings come
+from the nearest .dfix.toml. A file named like a subcommand is given as ./rule.
 
 Exit status: 0 clean, 1 findings or changes pending, 2 an error occurred.";
 
@@ -82,6 +90,49 @@ pub struct Cli {
     /// When to colour the output (NO_COLOR is respected with `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+
+    /// With PATH `-` (standard input): where the Dockerfile would be. Its
+    /// configuration, `.env` and context are found from there, and findings
+    /// are shown under this name.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Leave out files matching the configuration's `exclude` even when
+    /// they are named on the command line (as pre-commit names them).
+    #[arg(long)]
+    pub force_exclude: bool,
+}
+
+/// Where settings come from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SettingsArgs {
+    /// Use this configuration file for every Dockerfile instead of the
+    /// nearest .dfix.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file: built-in settings only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+}
+
+impl SettingsArgs {
+    /// The run's source of settings; the error is one line naming the file.
+    pub fn mode(&self) -> Result<crate::config::Mode, String> {
+        use crate::config::{file, Mode, Source};
+        if self.isolated {
+            return Ok(Mode::Isolated);
+        }
+        match &self.config {
+            None => Ok(Mode::Discover),
+            Some(path) => {
+                let settings = file::load(path, Source::Explicit(path.clone()))?;
+                Ok(Mode::Fixed(std::sync::Arc::new(settings)))
+            }
+        }
+    }
 }
 
 /// What to do with what is found; the default is a dry run.
@@ -110,8 +161,56 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Whether to colour standard output: `auto` colours a terminal unless
+    /// NO_COLOR is set.
+    pub fn on_stdout(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && console::Term::stdout().features().is_attended()
+            }
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Explain a rule: what it catches, why it matters, an example before
+    /// and after, and how safe its fix is.
+    Rule {
+        /// A rule id or name (DF001, hardcoded-credential).
+        #[arg(required_unless_present = "all")]
+        rule: Option<String>,
+        /// List every rule: id, name, summary.
+        #[arg(long, conflicts_with = "rule")]
+        all: bool,
+        /// When to colour the output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+        color: ColorChoice,
+    },
+    /// Print the settings in effect for a path (default: the current
+    /// directory) and where each came from.
+    Config {
+        path: Option<PathBuf>,
+        #[command(flatten)]
+        settings: SettingsArgs,
+        /// As given to a run: shown as coming from the command line.
+        #[arg(long, value_name = "FILE")]
+        env_file: Option<PathBuf>,
+        /// Print `allow-values` instead of masking them.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `dfix man | man -l -`).
+    Man,
     /// Tools for looking inside dfix.
     #[command(hide = true)]
     Debug {
@@ -152,6 +251,11 @@ pub struct Config {
     pub walk: crate::walk::WalkOptions,
     pub format: Format,
     pub jobs: Option<usize>,
+    /// Where each file's settings come from.
+    pub settings: crate::config::Mode,
+    /// Reading one Dockerfile from standard input, under this name (`-`
+    /// when none was given).
+    pub stdin: Option<PathBuf>,
 }
 
 impl Config {
@@ -183,6 +287,13 @@ impl Config {
         if cli.paths.is_empty() {
             return Err("no PATH given (try `dfix --help`)".into());
         }
+        let stdin = cli.paths.iter().any(|p| p.as_os_str() == "-");
+        if stdin && cli.paths.len() > 1 {
+            return Err("`-` (standard input) must be the only PATH".into());
+        }
+        if cli.stdin_filename.is_some() && !stdin {
+            return Err("--stdin-filename needs PATH `-` (standard input)".into());
+        }
         if cli.context.is_some() && (cli.paths.len() != 1 || cli.paths[0].is_dir()) {
             return Err("--context needs exactly one Dockerfile".into());
         }
@@ -213,14 +324,7 @@ impl Config {
         } else {
             Mode::DryRun
         };
-        let color = match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && console::Term::stdout().features().is_attended()
-            }
-        };
+        let color = cli.color.on_stdout();
         Ok(Config {
             paths: cli.paths.clone(),
             mode,
@@ -231,15 +335,23 @@ impl Config {
                 env_file: cli.env_file.clone(),
                 context: cli.context.clone(),
                 runtime_env: cli.runtime_env.clone(),
+                settings: Default::default(),
             },
             show_secrets: cli.show_secrets,
             color,
             walk: crate::walk::WalkOptions {
                 no_ignore: cli.no_ignore,
                 follow: cli.follow,
+                force_exclude: cli.force_exclude,
             },
             format: cli.format,
             jobs: cli.jobs,
+            settings: cli.settings.mode()?,
+            stdin: stdin.then(|| {
+                cli.stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("-"))
+            }),
         })
     }
 }

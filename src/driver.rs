@@ -3,18 +3,22 @@
 //! path order.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::cli::{self, Config, Mode, Outcome};
-use crate::{debug, engine, fsio, jobs, output, syntax, walk};
+use crate::config::{Resolver, Settings};
+use crate::{commands, debug, engine, fsio, jobs, output, syntax, walk};
 
 /// Runs the command line.
 pub fn run(cli: cli::Cli) -> Outcome {
-    if let Some(cli::Command::Debug {
-        what: cli::DebugCommand::Parse { file },
-    }) = &cli.command
-    {
-        return debug_parse(file);
+    if let Some(command) = &cli.command {
+        return match command {
+            cli::Command::Debug {
+                what: cli::DebugCommand::Parse { file },
+            } => debug_parse(file),
+            other => commands::run(other),
+        };
     }
     match Config::from_cli(&cli) {
         Ok(config) => run_config(&config),
@@ -34,10 +38,13 @@ pub struct Summary {
     pub fixed: usize,
     pub manual: usize,
     pub errors: usize,
+    /// Findings silenced by suppressions.
+    pub suppressed: usize,
 }
 
 impl Summary {
-    fn add(&mut self, r: &engine::FileReport) {
+    pub(crate) fn add(&mut self, r: &engine::FileReport) {
+        self.suppressed += r.analysis.suppressed.len();
         self.files += 1;
         if r.has_findings() {
             self.with_findings += 1;
@@ -63,8 +70,13 @@ impl Summary {
             Mode::Write => "fixed",
             Mode::DryRun | Mode::Check => "fixable",
         };
+        let suppressed = if self.suppressed > 0 {
+            format!(", {} suppressed", self.suppressed)
+        } else {
+            String::new()
+        };
         format!(
-            "dfix: {} files, {} with findings{}, {} {fixed}, {} need a person, {} errors, {:.2}s",
+            "dfix: {} files, {} with findings{}, {} {fixed}, {} need a person{suppressed}, {} errors, {:.2}s",
             self.files + self.errors,
             self.with_findings,
             if rules.is_empty() {
@@ -85,19 +97,30 @@ impl Summary {
 /// by directory, each group in path order. Path order does not keep a
 /// directory's files together (`a/Dockerfile`, `a/b/Dockerfile`,
 /// `a/z.Dockerfile`), hence the map.
-fn groups_by_directory(batch: &[std::path::PathBuf]) -> Vec<Vec<&std::path::PathBuf>> {
+fn groups_by_directory<T: AsRef<Path>>(batch: &[T]) -> Vec<Vec<&T>> {
     // Keyed by the directory's bytes: `Path`'s own comparison goes component
     // by component, and costs more than the work it orders.
-    let mut by_dir: std::collections::BTreeMap<&[u8], Vec<&std::path::PathBuf>> =
-        std::collections::BTreeMap::new();
-    for path in batch {
-        let dir = path.parent().unwrap_or(Path::new(""));
+    let mut by_dir: std::collections::BTreeMap<&[u8], Vec<&T>> = std::collections::BTreeMap::new();
+    for item in batch {
+        let dir = item.as_ref().parent().unwrap_or(Path::new(""));
         by_dir
             .entry(dir.as_os_str().as_encoded_bytes())
             .or_default()
-            .push(path);
+            .push(item);
     }
     by_dir.into_values().collect()
+}
+
+/// A file to process, with its settings.
+struct Job {
+    path: PathBuf,
+    settings: Arc<Settings>,
+}
+
+impl AsRef<Path> for Job {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// Files processed together; batches run one after another, so memory stays
@@ -110,12 +133,27 @@ const BATCH: usize = 256;
 /// A directory is walked on its own thread while the files found so far are
 /// processed, so the walk's system calls overlap the work.
 pub fn run_config(config: &Config) -> Outcome {
+    if let Some(name) = &config.stdin {
+        return crate::stdin::run(config, name);
+    }
     let started = std::time::Instant::now();
     let mut run = Run::new(config);
+    let mut resolver = Resolver::new(config.settings.clone());
     let one_file = config.paths.len() == 1 && !config.paths[0].is_dir();
     if one_file {
         // No threads: start-up time is what matters for one file.
-        let batch = [config.paths[0].clone()];
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let path = config.paths[0].clone();
+        let batch = match walk::settle(&mut resolver, &cwd, path, true, config.walk) {
+            Some(walk::Found::File(path, settings)) => vec![Job { path, settings }],
+            // A broken configuration: said like a walk error.
+            Some(walk::Found::Error(message)) => {
+                run.walk_errors.push(message);
+                Vec::new()
+            }
+            // Excluded (--force-exclude): nothing to do.
+            None => Vec::new(),
+        };
         if run.batch(&batch, None).is_err() {
             return run.outcome;
         }
@@ -123,7 +161,7 @@ pub fn run_config(config: &Config) -> Outcome {
         let (sender, receiver) = std::sync::mpsc::sync_channel(4 * BATCH);
         let stopped = std::thread::scope(|scope| {
             scope.spawn(move || {
-                walk::walk(&config.paths, config.walk, |found| {
+                walk::walk(&config.paths, config.walk, &mut resolver, |found| {
                     sender.send(found).is_ok()
                 });
             });
@@ -138,7 +176,7 @@ pub fn run_config(config: &Config) -> Outcome {
                 batch.clear();
                 for f in found.by_ref() {
                     match f {
-                        walk::Found::File(path) => batch.push(path),
+                        walk::Found::File(path, settings) => batch.push(Job { path, settings }),
                         walk::Found::Error(message) => run.walk_errors.push(message),
                     }
                     if batch.len() == BATCH {
@@ -215,11 +253,7 @@ impl<'c> Run<'c> {
 
     /// Processes one batch (in parallel with a pool) and prints its results
     /// in path order.
-    fn batch(
-        &mut self,
-        batch: &[std::path::PathBuf],
-        pool: Option<&rayon::ThreadPool>,
-    ) -> Result<(), Stop> {
+    fn batch(&mut self, batch: &[Job], pool: Option<&rayon::ThreadPool>) -> Result<(), Stop> {
         use rayon::prelude::*;
 
         let options = &self.config.file;
@@ -236,12 +270,12 @@ impl<'c> Run<'c> {
                 .flat_map(|g| process_group(g, options))
                 .collect(),
         };
-        results.sort_by_cached_key(|r| walk::order_key(r.0));
+        results.sort_by_cached_key(|r| walk::order_key(&r.0.path));
         for (path, result) in results {
             if let Some(bar) = &self.progress {
                 bar.inc(1);
             }
-            self.file(path, result)?;
+            self.file(&path.path, result)?;
         }
         Ok(())
     }
@@ -334,16 +368,16 @@ impl<'c> Run<'c> {
     }
 }
 
-type Processed<'a> = Vec<(&'a std::path::PathBuf, Result<engine::FileReport, String>)>;
+type Processed<'a> = Vec<(&'a Job, Result<engine::FileReport, String>)>;
 
 /// The files of one directory, one after the other.
-fn process_group<'a>(
-    group: &[&'a std::path::PathBuf],
-    options: &engine::FileOptions,
-) -> Processed<'a> {
+fn process_group<'a>(group: &[&'a Job], options: &engine::FileOptions) -> Processed<'a> {
     group
         .iter()
-        .map(|path| (*path, engine::process(path, options)))
+        .map(|job| {
+            let options = options.for_file(&job.path, job.settings.clone());
+            (*job, engine::process(&job.path, &options))
+        })
         .collect()
 }
 

@@ -2,11 +2,13 @@
 //! re-check → `.env` and ignore-file plans → (with `--write`) atomic writes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::combine::ENV_SECRET_ID;
+use crate::config::Settings;
 use crate::deploy::{self, ComposeProposal};
 use crate::envfile::{self, Dialect, IgnoreKind, WantedEntry};
-use crate::rules::{EnvSecret, EnvValue, FileSecret, Finding};
+use crate::rules::{EnvSecret, EnvValue, FileSecret, Finding, SuppressedFinding};
 use crate::syntax::{self, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
@@ -27,6 +29,24 @@ pub struct FileOptions {
     /// `--runtime-env`: the run-time env file that run-time secrets move
     /// to. A bare file name is taken next to each Dockerfile.
     pub runtime_env: Option<PathBuf>,
+    /// The configuration in effect for the file.
+    pub settings: Arc<Settings>,
+}
+
+impl FileOptions {
+    /// The options for the Dockerfile at `path` under `settings`: its
+    /// configuration's env file, unless the command line named one.
+    pub fn for_file(&self, path: &Path, settings: Arc<Settings>) -> FileOptions {
+        let env_file = self
+            .env_file
+            .clone()
+            .or_else(|| settings.env_file_for(path));
+        FileOptions {
+            env_file,
+            settings,
+            ..self.clone()
+        }
+    }
 }
 
 /// A finding with its position.
@@ -42,6 +62,8 @@ pub struct FileReport {
     pub path: PathBuf,
     /// Where each of `analysis.findings` is (line and column).
     pub positions: Vec<Position>,
+    /// Where each of `analysis.suppressed` is.
+    pub suppressed_positions: Vec<Position>,
     pub original: String,
     pub rewritten: String,
     pub analysis: Analysis,
@@ -95,6 +117,14 @@ impl FileReport {
             .map(|(finding, &position)| Located { finding, position })
     }
 
+    /// The silenced findings with their positions.
+    pub fn suppressed(&self) -> impl Iterator<Item = (&SuppressedFinding, Position)> {
+        self.analysis
+            .suppressed
+            .iter()
+            .zip(self.suppressed_positions.iter().copied())
+    }
+
     pub fn has_findings(&self) -> bool {
         !self.analysis.findings.is_empty()
     }
@@ -119,114 +149,15 @@ impl FileReport {
 
 /// Processes one file; the error is one line naming the file.
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
-    let name = path.display();
     let _locks = fsio::lock::for_options(path, options)?;
     let bytes = fsio::read::dockerfile(path)?;
-    let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
-    // An existing .env shapes names (its keys are not taken for other
-    // values); --check plans no .env, so it never reads one.
-    let existing = if options.check {
-        Default::default()
-    } else {
-        existing_env(&env_path_of(path, options))
-    };
-    let runtime_env = runtime_env_path_of(path, options);
-    if let Some(runtime) = &runtime_env {
-        if same_file(runtime, &env_path_of(path, options)) {
-            return Err(format!(
-                "{name}: --runtime-env {} is the build's env file; name another file",
-                runtime.display()
-            ));
-        }
-    }
-    let rule_options = crate::Options {
-        runtime_env: runtime_env.is_some(),
-    };
-    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, rule_options)
-        .map_err(|e| format!("{name}: {e}"))?;
-    let mut problems = Vec::new();
-    unfilled_placeholders(
-        &parsed,
-        &env_path_of(path, options),
-        &mut analysis,
-        &mut problems,
-    );
-    drop(parsed);
-    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
-    let rewritten = std::mem::take(&mut analysis.rewritten);
-    let positions = if analysis.findings.is_empty() {
-        Vec::new()
-    } else {
-        let index = LineIndex::new(&original);
-        let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
-        index.positions(&original, &offsets)
-    };
-
-    let runtime_env_path = runtime_env.filter(|_| analysis.uses_runtime_env());
-    // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
-    let parent = path.parent().unwrap_or(Path::new(""));
-    let context = options.context.clone().unwrap_or_else(|| {
-        if parent.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            parent.to_path_buf()
-        }
-    });
-    let env_path = options
-        .env_file
-        .clone()
-        .unwrap_or_else(|| parent.join(".env"));
-    let mut report = FileReport {
-        path: path.to_path_buf(),
-        positions,
-        original,
-        rewritten,
-        analysis,
-        env_path,
-        env_text: None,
-        env_reused: Vec::new(),
-        runtime_env_path,
-        runtime_env_text: None,
-        runtime_env_reused: Vec::new(),
-        run_command: None,
-        compose: Vec::new(),
-        ignore_updates: Vec::new(),
-        generated: Vec::new(),
-        build_command: None,
-        written: false,
-        problems,
-        env_warnings: Vec::new(),
-        notices: Vec::new(),
-    };
-    if !options.check {
-        report.compose = deploy::compose_proposals(
-            &report.path,
-            &report.analysis.runtime_names,
-            report.runtime_env_path.as_deref(),
-        );
-    }
-    if !report.changes() {
+    let mut report = analyze(path, bytes, options)?;
+    if !report.changes() || options.check {
+        // With --check, findings only: the .env and ignore files are not
+        // read, so a broken one never hides them.
         return Ok(report);
     }
-    report.generated = report
-        .analysis
-        .generated
-        .iter()
-        .map(|g| (g.id.clone(), generated_path(&report.env_path, &g.id), None))
-        .collect();
-    // No `--secret` for a value no build step reads.
-    if report.analysis.uses_env_file()
-        || !report.analysis.files.is_empty()
-        || !report.analysis.generated.is_empty()
-    {
-        report.build_command = Some(build_command(&report, &context));
-    }
-    report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
-    if options.check {
-        // Findings only: the .env and ignore files are not read, so a broken
-        // one never hides them.
-        return Ok(report);
-    }
+    let context = context_of(path, options);
     let planned = plan_env(&mut report)
         .and_then(|()| plan_generated(&mut report))
         .and_then(|()| plan_runtime_env(&mut report))
@@ -319,6 +250,197 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The build context: `--context`, or the Dockerfile's directory (`.` for
+/// a bare name, keeping paths short).
+fn context_of(path: &Path, options: &FileOptions) -> PathBuf {
+    let parent = path.parent().unwrap_or(Path::new(""));
+    options.context.clone().unwrap_or_else(|| {
+        if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_path_buf()
+        }
+    })
+}
+
+/// Parses and analyses the text of the Dockerfile at `path`, and plans the
+/// build and run commands; nothing is read but the `.env` the fix would
+/// extend.
+fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileReport, String> {
+    let name = path.display();
+    let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
+    // An existing .env shapes names (its keys are not taken for other
+    // values); --check plans no .env, so it never reads one.
+    let existing = if options.check {
+        Default::default()
+    } else {
+        existing_env(&env_path_of(path, options))
+    };
+    let runtime_env = runtime_env_path_of(path, options);
+    if let Some(runtime) = &runtime_env {
+        if same_file(runtime, &env_path_of(path, options)) {
+            return Err(format!(
+                "{name}: --runtime-env {} is the build's env file; name another file",
+                runtime.display()
+            ));
+        }
+    }
+    let mut rule_options = (*options.settings.rules).clone();
+    rule_options.runtime_env = runtime_env.is_some();
+    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, &rule_options)
+        .map_err(|e| format!("{name}: {e}"))?;
+    let mut problems = Vec::new();
+    unfilled_placeholders(
+        &parsed,
+        &env_path_of(path, options),
+        &mut analysis,
+        &mut problems,
+    );
+    drop(parsed);
+    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
+    let rewritten = std::mem::take(&mut analysis.rewritten);
+    let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
+    let suppressed: Vec<usize> = analysis
+        .suppressed
+        .iter()
+        .map(|s| s.finding.span.start)
+        .collect();
+    let (positions, suppressed_positions) = if offsets.is_empty() && suppressed.is_empty() {
+        Default::default()
+    } else {
+        let index = LineIndex::new(&original);
+        (
+            index.positions(&original, &offsets),
+            index.positions(&original, &suppressed),
+        )
+    };
+    let runtime_env_path = runtime_env.filter(|_| analysis.uses_runtime_env());
+    let mut report = FileReport {
+        path: path.to_path_buf(),
+        positions,
+        suppressed_positions,
+        original,
+        rewritten,
+        analysis,
+        env_path: env_path_of(path, options),
+        env_text: None,
+        env_reused: Vec::new(),
+        runtime_env_path,
+        runtime_env_text: None,
+        runtime_env_reused: Vec::new(),
+        run_command: None,
+        compose: Vec::new(),
+        ignore_updates: Vec::new(),
+        generated: Vec::new(),
+        build_command: None,
+        written: false,
+        problems,
+        env_warnings: Vec::new(),
+        notices: Vec::new(),
+    };
+    if !options.check {
+        report.compose = deploy::compose_proposals(
+            &report.path,
+            &report.analysis.runtime_names,
+            report.runtime_env_path.as_deref(),
+        );
+    }
+    if !report.changes() {
+        return Ok(report);
+    }
+    report.generated = report
+        .analysis
+        .generated
+        .iter()
+        .map(|g| (g.id.clone(), generated_path(&report.env_path, &g.id), None))
+        .collect();
+    // No `--secret` for a value no build step reads.
+    if report.analysis.uses_env_file()
+        || !report.analysis.files.is_empty()
+        || !report.analysis.generated.is_empty()
+    {
+        report.build_command = Some(build_command(&report, &context_of(path, options)));
+    }
+    report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
+    Ok(report)
+}
+
+/// Processes a Dockerfile read from standard input, named `name` (where it
+/// would be on disk: its `.env`, context and configuration are found from
+/// there). Nothing is written but, with `--write`, the `.env`: the
+/// rewritten text is for the caller to print. Ignore files that would need
+/// the `.env` are named in notices instead of being changed.
+pub fn process_stdin(
+    name: &Path,
+    bytes: Vec<u8>,
+    options: &FileOptions,
+) -> Result<FileReport, String> {
+    let _locks = if options.write {
+        let env = env_path_of(name, options);
+        let context = context_of(name, options);
+        let runtime_env = runtime_env_path_of(name, options);
+        Some(fsio::lock::for_write(
+            name,
+            Some(&env),
+            Some(&context),
+            runtime_env.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    let mut report = analyze(name, bytes, options)?;
+    if !report.changes() || options.check {
+        return Ok(report);
+    }
+    let context = context_of(name, options);
+    let planned = plan_env(&mut report)
+        .and_then(|()| plan_generated(&mut report))
+        .and_then(|()| plan_runtime_env(&mut report))
+        .and_then(|()| plan_ignores(&mut report, &context));
+    if let Err(problem) = planned {
+        report.problems.push(problem);
+        return Ok(report);
+    }
+    for (path, _) in std::mem::take(&mut report.ignore_updates) {
+        report.notices.push(format!(
+            "{}: not updated (reading standard input, dfix writes only the .env): \
+             add the secret paths to it yourself",
+            path.display()
+        ));
+    }
+    if options.write {
+        // The .env, the secret files and the run-time env file: what the
+        // rewritten text printed on standard output needs.
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        if let Some(text) = &report.env_text {
+            files.push((report.env_path.clone(), text.clone()));
+        }
+        for (_, path, text) in &report.generated {
+            if let Some(text) = text {
+                files.push((path.clone(), text.clone()));
+            }
+        }
+        if let (Some(path), Some(text)) = (&report.runtime_env_path, &report.runtime_env_text) {
+            files.push((path.clone(), text.clone()));
+        }
+        for (path, text) in files {
+            match fsio::write::commit_env(&path, &text, options.force) {
+                Ok(notices) => {
+                    report.notices.extend(notices);
+                    report.written = true;
+                }
+                Err(problem) => {
+                    report.problems.push(problem);
+                    break;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The env file of the Dockerfile at `path`: `--env-file`, the
+/// configuration's, or `.env` next to it.
 fn env_path_of(path: &Path, options: &FileOptions) -> PathBuf {
     let parent = path.parent().unwrap_or(Path::new(""));
     options

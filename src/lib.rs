@@ -8,6 +8,8 @@ pub mod buildcmd;
 pub mod callers;
 pub mod cli;
 pub mod combine;
+pub mod commands;
+pub mod config;
 pub mod debug;
 pub mod deploy;
 pub mod driver;
@@ -22,6 +24,8 @@ pub mod output;
 pub mod rules;
 pub mod secrets;
 pub mod shell;
+pub mod stdin;
+pub mod suppress;
 pub mod syntax;
 pub mod tools;
 pub mod walk;
@@ -29,12 +33,14 @@ pub mod walk;
 pub use cli::{Config, Mode, Outcome};
 pub use driver::run;
 pub use env_use::Use;
-pub use rules::{EnvSecret, FileSecret, Finding, Options, Rule};
+pub use rules::{EnvSecret, FileSecret, Finding, Options, Rule, SuppressedFinding};
 
 /// What dfix finds in one Dockerfile and what it would change.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub findings: Vec<Finding>,
+    /// Findings a suppression silences: reported as such, not fixed.
+    pub suppressed: Vec<SuppressedFinding>,
     /// The fix as byte edits of the original text.
     pub edits: Vec<fix::Edit>,
     /// The text with the edits applied.
@@ -91,15 +97,15 @@ pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
     existing_env: &envfile::Existing,
 ) -> Result<Analysis, AnalyzeError> {
-    analyze_parsed_with(d, existing_env, Options::default())
+    analyze_parsed_with(d, existing_env, &Options::default())
 }
 
-/// [`analyze_parsed`] with options that change what may be fixed
-/// (`--runtime-env`).
+/// [`analyze_parsed`] under the settings in `options` (a configuration's
+/// secret names and values, the rules it ignores, `--runtime-env`).
 pub fn analyze_parsed_with(
     d: &syntax::Dockerfile<'_>,
     existing_env: &envfile::Existing,
-    options: Options,
+    options: &Options,
 ) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
     let mut plan = rules::check(d, &facts, existing_env, options);
@@ -108,6 +114,7 @@ pub fn analyze_parsed_with(
     // The intents and the plan's indexes are done with.
     let rules::Plan {
         findings,
+        suppressed,
         env,
         runtime_env,
         runtime_names,
@@ -122,6 +129,7 @@ pub fn analyze_parsed_with(
     }
     Ok(Analysis {
         findings,
+        suppressed,
         edits,
         rewritten,
         env,

@@ -1,7 +1,12 @@
 //! Finding Dockerfiles: explicit files as given, directories walked with the
-//! `ignore` crate (honouring `.gitignore` and `.ignore` unless told not to).
+//! `ignore` crate (honouring `.gitignore` and `.ignore` unless told not to),
+//! each with the settings of its configuration, whose `exclude` patterns
+//! leave files out of the walk.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{self, Lookup, Resolver, Settings};
 
 /// A Dockerfile by its name: `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`,
 /// `*.dockerfile`, `Containerfile`, `Containerfile.*`, except the names of
@@ -50,13 +55,15 @@ pub struct WalkOptions {
     pub no_ignore: bool,
     /// Follow symbolic links to directories (loops are reported).
     pub follow: bool,
+    /// Apply the configuration's `exclude` to files named explicitly too.
+    pub force_exclude: bool,
 }
 
 /// What a walk yields.
 #[derive(Debug)]
 pub enum Found {
-    /// A file to process.
-    File(PathBuf),
+    /// A file to process, and its settings.
+    File(PathBuf, Arc<Settings>),
     /// One line naming a path that could not be searched.
     Error(String),
 }
@@ -64,9 +71,19 @@ pub enum Found {
 /// Walks `paths` and hands every Dockerfile and every error to `emit`, as
 /// they are found, in path order (see [`order_key`]): the PATH arguments
 /// sorted, each directory's files in order. Files named explicitly are
-/// yielded whatever their name; a file reached twice is yielded once.
-/// Stops early when `emit` returns `false`.
-pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found) -> bool) {
+/// yielded whatever their name; a file reached twice is yielded once; a
+/// file its configuration excludes is left out (when named explicitly, only
+/// with `force_exclude`); a broken configuration is one error, and the
+/// files it governs are left out. Stops early when `emit` returns `false`.
+pub fn walk(
+    paths: &[PathBuf],
+    options: WalkOptions,
+    resolver: &mut Resolver,
+    mut emit: impl FnMut(Found) -> bool,
+) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut settle =
+        |path: PathBuf, explicit: bool| settle(resolver, &cwd, path, explicit, options);
     let mut roots: Vec<&PathBuf> = paths.iter().collect();
     roots.sort_by_cached_key(|p| order_key(&normal(p)));
     let mut seen = Seen {
@@ -77,8 +94,13 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found)
     for root in roots {
         if !root.is_dir() {
             // Named explicitly: processed whatever its name; errors come later.
-            if seen.first(root) && !emit(Found::File(root.clone())) {
-                return;
+            if !seen.first(root) {
+                continue;
+            }
+            if let Some(found) = settle(root.clone(), true) {
+                if !emit(found) {
+                    return;
+                }
             }
             continue;
         }
@@ -103,7 +125,10 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found)
                     if !seen.first(&path) {
                         continue;
                     }
-                    Found::File(path)
+                    match settle(path, false) {
+                        Some(found) => found,
+                        None => continue,
+                    }
                 }
                 Err(err) => Found::Error(walk_error(root, &err)),
             };
@@ -111,6 +136,31 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions, mut emit: impl FnMut(Found)
                 return;
             }
         }
+    }
+}
+
+/// A file with its settings; an error when its configuration is broken
+/// (once per configuration); `None` when it is left out: excluded by its
+/// configuration (named explicitly, only with `force_exclude`), or governed
+/// by a broken configuration already reported.
+pub fn settle(
+    resolver: &mut Resolver,
+    cwd: &Path,
+    path: PathBuf,
+    explicit: bool,
+    options: WalkOptions,
+) -> Option<Found> {
+    match resolver.for_file(&path) {
+        Lookup::Found(settings) => {
+            let excluded = (!explicit || options.force_exclude)
+                && settings.excludes()
+                && settings
+                    .excluded(&config::discover::absolute(cwd, &path))
+                    .is_some();
+            (!excluded).then(|| Found::File(path, settings))
+        }
+        Lookup::Error(message) => Some(Found::Error(message)),
+        Lookup::Skip => None,
     }
 }
 
@@ -184,19 +234,27 @@ fn walk_error(root: &Path, err: &ignore::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::{is_dockerfile_name, order_key, walk, Found, WalkOptions};
+    use crate::config::{Mode, Resolver};
     use std::path::{Path, PathBuf};
 
     /// The files a walk yields, relative to `root`, in the order yielded.
     fn walked(root: &Path, args: &[&str]) -> Vec<String> {
         let paths: Vec<PathBuf> = args.iter().map(|a| root.join(a)).collect();
         let mut out = Vec::new();
-        walk(&paths, WalkOptions::default(), |found| {
-            match found {
-                Found::File(p) => out.push(p.strip_prefix(root).unwrap().display().to_string()),
-                Found::Error(e) => panic!("{e}"),
-            }
-            true
-        });
+        walk(
+            &paths,
+            WalkOptions::default(),
+            &mut Resolver::new(Mode::Isolated),
+            |found| {
+                match found {
+                    Found::File(p, _) => {
+                        out.push(p.strip_prefix(root).unwrap().display().to_string())
+                    }
+                    Found::Error(e) => panic!("{e}"),
+                }
+                true
+            },
+        );
         out
     }
 
@@ -243,10 +301,15 @@ mod tests {
         );
         // Stops when told to.
         let mut n = 0;
-        walk(&[root.to_path_buf()], WalkOptions::default(), |_| {
-            n += 1;
-            n < 2
-        });
+        walk(
+            &[root.to_path_buf()],
+            WalkOptions::default(),
+            &mut Resolver::new(Mode::Isolated),
+            |_| {
+                n += 1;
+                n < 2
+            },
+        );
         assert_eq!(n, 2);
     }
 

@@ -284,8 +284,7 @@ fn dfix_unprivileged(dir: &Path, args: &[&str]) -> Output {
     // SAFETY: geteuid has no preconditions.
     let root = unsafe { libc::geteuid() } == 0;
     let mut cmd = if root {
-        let copy = dir.join("dfix-bin");
-        fs::copy(env!("CARGO_BIN_EXE_dfix"), &copy).unwrap();
+        let copy = support::binary_copy(dir);
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(copy);

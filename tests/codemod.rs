@@ -35,6 +35,21 @@ fn dry_run(name: &str) -> String {
         out.push_str(&report::diff(&r, style));
     }
     out.push_str(&report::finding_lines(&r));
+    for (s, at) in r.suppressed() {
+        let f = &s.finding;
+        out.push_str(&format!(
+            "{}:{}:{}: {} {} [suppressed ({}){}]\n",
+            r.path.display(),
+            at.line,
+            at.column,
+            f.rule.id(),
+            f.message,
+            s.by.how.as_str(),
+            s.by.justification
+                .as_deref()
+                .map_or(String::new(), |j| format!(": {j}"))
+        ));
+    }
     out.push_str(&report::summary(&r, style));
     out.push_str(&report::compose_text(&r));
     // Paths as if dfix ran in the fixture's directory.

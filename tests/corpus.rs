@@ -87,8 +87,11 @@ fn assert_runtime_left_alone(file: &str, m: &dfix::Analysis) {
 /// run-time file and never for the build's `.env` (unless the build reads
 /// it too), and every rewrite passes the shared checks.
 fn check_with_runtime_env(file: &str, parsed: &syntax::Dockerfile<'_>) {
-    let options = dfix::Options { runtime_env: true };
-    let m = dfix::analyze_parsed_with(parsed, &Default::default(), options).unwrap();
+    let options = dfix::Options {
+        runtime_env: true,
+        ..Default::default()
+    };
+    let m = dfix::analyze_parsed_with(parsed, &Default::default(), &options).unwrap();
     support::check_rewrite(parsed.source, &m.rewritten, &m.edits);
     for f in &m.findings {
         let Some(u) = f.env_use else { continue };

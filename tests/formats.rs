@@ -316,3 +316,43 @@ fn sarif_results_carry_the_use_of_env_findings() {
     assert_eq!(uses, ["runtime", "build", "both"]);
     validate_sarif(dir.path(), &text);
 }
+
+#[test]
+fn sarif_marks_suppressed_results_and_documents_every_rule() {
+    let dir = support::repo();
+    let root = dir.path();
+    support::put(
+        root,
+        "app/Dockerfile",
+        &format!(
+            "FROM alpine\n# dfix ignore=DF001 a public demo login\nRUN pip install -i https://ci:{SECRET}@pypi.example.com/simple x\nARG NPM_TOKEN\nRUN npm ci\n"
+        ),
+    );
+    support::put(root, ".dfix.toml", "ignore = [\"DF003\"]\n");
+    let (code, log, text) = dfix_json(root, "sarif");
+    assert_eq!(code, 0, "only suppressed findings: {text}");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{text}");
+    let by_rule = |id: &str| results.iter().find(|r| r["ruleId"] == id).unwrap();
+    assert_eq!(
+        by_rule("DF001")["suppressions"],
+        serde_json::json!([{"kind": "inSource", "justification": "a public demo login"}])
+    );
+    assert_eq!(
+        by_rule("DF003")["suppressions"],
+        serde_json::json!([{"kind": "external"}])
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["DF001", "DF002", "DF003", "DF004", "DF100"]);
+    // The help is the rule's own documentation.
+    let help = rules[1]["help"]["text"].as_str().unwrap();
+    assert!(help.contains("\nWhy it matters\n"), "{help}");
+    assert!(rules[1]["fullDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("`COPY`/`ADD` of a credential file"));
+    validate_sarif(root, &text);
+}

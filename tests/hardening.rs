@@ -737,8 +737,7 @@ fn read_only_files_are_refused_for_an_unprivileged_user_too() {
     seed(dir);
     set_mode(&dir.join("Dockerfile"), 0o444);
     let out = if is_root() {
-        let copy = dir.join("dfix-bin");
-        fs::copy(bin(), &copy).unwrap();
+        let copy = support::binary_copy(dir);
         Command::new("setpriv")
             .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
             .arg(&copy)

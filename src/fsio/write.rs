@@ -65,12 +65,7 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
         ));
     }
     for (env, _) in commit.env.iter().chain(&commit.runtime_env) {
-        // A link or anything odd is refused by the .env writer itself.
-        if let Ok(meta) = fs::symlink_metadata(env) {
-            if meta.is_file() {
-                Target::new(env, env.to_path_buf(), meta).check_writable(commit.force)?;
-            }
-        }
+        check_env(env, commit.force)?;
     }
     let mut ignores = Vec::with_capacity(commit.ignores.len());
     for (path, text) in commit.ignores {
@@ -83,19 +78,7 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
 
     let mut notices = Vec::new();
     for &(env, text) in commit.env.iter().chain(&commit.runtime_env) {
-        let outcome = envfile::write_env_file(env, text).map_err(|e| e.to_string())?;
-        if let (Some(old), Some(new)) = (outcome.tightened_from, outcome.mode) {
-            notices.push(format!(
-                "{}: was readable by others (mode {old:04o}), now {new:04o}",
-                env.display()
-            ));
-        }
-        if outcome.owner_changed {
-            notices.push(format!(
-                "{}: its owner and group could not be kept",
-                env.display()
-            ));
-        }
+        notices.extend(write_env(env, text)?);
     }
     for (path, text) in commit.secrets {
         envfile::write_env_file(path, text).map_err(|e| e.to_string())?;
@@ -111,6 +94,43 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
             Some(&dockerfile),
             commit.text.as_bytes(),
         )?);
+    }
+    Ok(notices)
+}
+
+/// Writes only the `.env` (for a Dockerfile read from standard input, which
+/// is not written), with [`commit`]'s checks and notices.
+pub fn commit_env(env: &Path, text: &str, force: bool) -> Result<Vec<String>, String> {
+    check_env(env, force)?;
+    write_env(env, text)
+}
+
+/// Refuses a read-only `.env` unless `force`. A link or anything odd is
+/// refused by the `.env` writer itself.
+fn check_env(env: &Path, force: bool) -> Result<(), String> {
+    if let Ok(meta) = fs::symlink_metadata(env) {
+        if meta.is_file() {
+            Target::new(env, env.to_path_buf(), meta).check_writable(force)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the `.env`; the notices say what the user should know.
+fn write_env(env: &Path, text: &str) -> Result<Vec<String>, String> {
+    let outcome = envfile::write_env_file(env, text).map_err(|e| e.to_string())?;
+    let mut notices = Vec::new();
+    if let (Some(old), Some(new)) = (outcome.tightened_from, outcome.mode) {
+        notices.push(format!(
+            "{}: was readable by others (mode {old:04o}), now {new:04o}",
+            env.display()
+        ));
+    }
+    if outcome.owner_changed {
+        notices.push(format!(
+            "{}: its owner and group could not be kept",
+            env.display()
+        ));
     }
     Ok(notices)
 }

@@ -22,6 +22,40 @@ pub struct FindingJson {
     /// For a secret environment variable: `build`, `runtime` or `both`.
     #[serde(rename = "use", skip_serializing_if = "Option::is_none")]
     pub env_use: Option<Use>,
+    /// Silenced by a suppression: not counted, not fixed.
+    pub suppressed: bool,
+    /// How: `inline`, `global`, `buildkit-check` or `config`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed_by: Option<&'static str>,
+    /// The text after the ids of the suppression comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// SARIF's suppression kind (`inSource`, `external`).
+    #[serde(skip)]
+    pub in_source: bool,
+}
+
+impl FindingJson {
+    fn new(
+        finding: &crate::rules::Finding,
+        at: crate::syntax::Position,
+        by: Option<&crate::suppress::Suppression>,
+    ) -> Self {
+        FindingJson {
+            rule: finding.rule.id(),
+            name: finding.rule.name(),
+            line: at.line,
+            column: at.column,
+            message: finding.message.clone(),
+            fixable: finding.fixable() && by.is_none(),
+            reason: finding.manual.clone(),
+            suppressed: by.is_some(),
+            suppressed_by: by.map(|b| b.how.as_str()),
+            justification: by.and_then(|b| b.justification.clone()),
+            in_source: by.is_some_and(|b| b.how.in_source()),
+            env_use: finding.env_use,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -81,22 +115,19 @@ impl FileJson {
     }
 
     pub fn from_report(r: &FileReport) -> Self {
+        let mut findings: Vec<FindingJson> = r
+            .findings()
+            .map(|l| FindingJson::new(l.finding, l.position, None))
+            .chain(
+                r.suppressed()
+                    .map(|(s, at)| FindingJson::new(&s.finding, at, Some(&s.by))),
+            )
+            .collect();
+        findings.sort_by_key(|f| (f.line, f.column, f.suppressed));
         FileJson {
             path: r.path.display().to_string(),
             error: (!r.problems.is_empty()).then(|| r.problems.join("; ")),
-            findings: r
-                .findings()
-                .map(|l| FindingJson {
-                    rule: l.finding.rule.id(),
-                    name: l.finding.rule.name(),
-                    line: l.position.line,
-                    column: l.position.column,
-                    message: l.finding.message.clone(),
-                    fixable: l.finding.fixable(),
-                    reason: l.finding.manual.clone(),
-                    env_use: l.finding.env_use,
-                })
-                .collect(),
+            findings,
             edits: r.analysis.edits.clone(),
             env_file: r
                 .analysis
@@ -147,6 +178,7 @@ struct SummaryJson<'a> {
     fixed: usize,
     manual: usize,
     errors: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -168,6 +200,7 @@ pub fn document(files: &[FileJson], summary: &crate::driver::Summary) -> String 
             fixed: summary.fixed,
             manual: summary.manual,
             errors: summary.errors,
+            suppressed: summary.suppressed,
         },
     };
     let mut out = serde_json::to_string_pretty(&doc).expect("serializable");

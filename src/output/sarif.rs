@@ -3,18 +3,22 @@
 use serde_json::{json, Value};
 
 use super::json::FileJson;
-use crate::rules;
+use crate::rules::{self, docs};
 
 fn rule_descriptors() -> Vec<Value> {
     rules::ALL
         .iter()
-        .map(|r| {
+        .map(|&r| {
+            let what = docs::part(r, docs::PARTS[0]).unwrap_or_else(|| r.summary().to_owned());
             json!({
                 "id": r.id(),
                 "name": r.name(),
                 "shortDescription": { "text": r.summary() },
-                "fullDescription": { "text": r.summary() },
-                "help": { "text": format!("{}: {}. Run `dfix --write` to move it to a BuildKit secret mount.", r.id(), r.summary()) },
+                "fullDescription": { "text": what },
+                "help": {
+                    "text": docs::render(r, false),
+                    "markdown": docs::markdown(r).unwrap_or(r.summary())
+                },
                 "defaultConfiguration": { "level": "error" },
                 "properties": { "tags": ["security", "secrets", "dockerfile"] }
             })
@@ -74,6 +78,15 @@ pub fn document(files: &[FileJson]) -> String {
             if let Some(env_use) = finding.env_use {
                 // Who reads a secret environment variable: build, runtime, both.
                 result["properties"] = json!({ "use": env_use });
+            }
+            if finding.suppressed {
+                let mut suppression = json!({
+                    "kind": if finding.in_source { "inSource" } else { "external" }
+                });
+                if let Some(why) = &finding.justification {
+                    suppression["justification"] = json!(why);
+                }
+                result["suppressions"] = json!([suppression]);
             }
             results.push(result);
         }

@@ -38,9 +38,8 @@ use super::INCOMPLETE;
 use crate::facts::{RunText, TextKind};
 use crate::fix::Edit;
 use crate::rules::{Context, EnvValue, LiteralUse, Rule};
-use crate::secrets::detect::{self, Found};
-use crate::secrets::prefilter::may_hold_credential;
-use crate::secrets::{find_credentials, CredentialKind, SecretValue};
+use crate::secrets::detect::Found;
+use crate::secrets::{CredentialKind, SecretValue};
 use crate::shell::{self, Script};
 use crate::syntax::{Args, Keyword, Span};
 
@@ -53,8 +52,10 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
             Keyword::Copy => {}
             Keyword::Onbuild => {
                 let text = ins.span.text(cx.src());
-                if may_hold_credential(text) && !find_credentials(text).is_empty() {
-                    cx.plan.finding(
+                if cx.policy.may_hold_credential(text)
+                    && !cx.policy.find_credentials(text).is_empty()
+                {
+                    cx.report(
                         Rule::HardcodedCredential,
                         ins.span,
                         "credential in an ONBUILD instruction".into(),
@@ -174,7 +175,7 @@ fn copies(cx: &mut Context<'_, '_, '_>) {
                 continue;
             }
             cx.plan.secret_spans.push(span);
-            cx.plan.finding(
+            cx.report(
                 Rule::HardcodedCredential,
                 span,
                 format!("the same secret again, in {kw}"),
@@ -191,10 +192,10 @@ fn copies(cx: &mut Context<'_, '_, '_>) {
 fn outside_run(cx: &mut Context<'_, '_, '_>, idx: usize) {
     let ins = &cx.d.instructions[idx];
     let text = ins.span.text(cx.src());
-    if !may_hold_credential(text) {
+    if !cx.policy.may_hold_credential(text) {
         return;
     }
-    let mut matches = find_credentials(text);
+    let mut matches = cx.policy.find_credentials(text);
     if matches!(ins.keyword, Keyword::Label | Keyword::Maintainer) {
         // Labels document usage (`-e POSTGRESQL_PASSWORD=pass`): only
         // unmistakable credentials count there.
@@ -216,7 +217,7 @@ fn outside_run(cx: &mut Context<'_, '_, '_>, idx: usize) {
         } else {
             format!("{kw} keeps it in the image or needs it at run time")
         };
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             format!("{} in {kw}", m.kind.describe()),
@@ -235,13 +236,13 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize) {
         return;
     }
     for (t, text) in facts.run_texts(idx).iter().enumerate() {
-        if !may_hold_credential(text.text) {
+        if !cx.policy.may_hold_credential(text.text) {
             continue;
         }
         let script = text.lex();
         let found = match text.kind {
-            TextKind::Data { .. } => detect::in_data(&script, None),
-            _ => detect::in_script(&script),
+            TextKind::Data { .. } => cx.policy.in_data(&script, None),
+            _ => cx.policy.in_script(&script),
         };
         for m in found {
             literal(cx, (idx, t), text, &script, &m, windows);
@@ -275,7 +276,7 @@ fn literal(
         None
     };
     if let Some(reason) = blocked {
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             what.into(),
@@ -283,9 +284,13 @@ fn literal(
         );
         return;
     }
+    if cx.suppressed(Rule::HardcodedCredential, span) {
+        cx.report(Rule::HardcodedCredential, span, what.into(), None);
+        return;
+    }
     let name = cx.name_for_literal(&m.env_name(), &value);
     let Some(splice) = script.reference_splice(m.word, m.range.clone(), &name) else {
-        cx.plan.finding(
+        cx.report(
             Rule::HardcodedCredential,
             span,
             what.into(),
@@ -314,7 +319,7 @@ fn moved(
     name: String,
     value: String,
 ) {
-    cx.plan.finding(
+    cx.report(
         Rule::HardcodedCredential,
         span,
         format!("{what} (moves to .env as {name})"),
@@ -328,7 +333,11 @@ fn moved(
 /// Whether [`exec_form`] rewrites exec-form RUN `idx` to the shell form
 /// (it holds a credential, and its stage has a POSIX shell): the rules that
 /// run before it count that RUN as one that can source the env file.
-pub(crate) fn converts_exec_form(facts: &crate::facts::Facts<'_, '_>, idx: usize) -> bool {
+pub(crate) fn converts_exec_form(
+    facts: &crate::facts::Facts<'_, '_>,
+    policy: &crate::secrets::Policy,
+    idx: usize,
+) -> bool {
     let Args::Exec(items) = &facts.d.instructions[idx].args else {
         return false;
     };
@@ -340,7 +349,8 @@ pub(crate) fn converts_exec_form(facts: &crate::facts::Facts<'_, '_>, idx: usize
     }
     let values: Vec<&str> = items.iter().map(|a| a.value.as_ref()).collect();
     let joined = values.join(" ");
-    may_hold_credential(&joined) && !detect::in_script(&Script::argv(&joined, &values)).is_empty()
+    policy.may_hold_credential(&joined)
+        && !policy.in_script(&Script::argv(&joined, &values)).is_empty()
 }
 
 /// A JSON (exec form) RUN holding a credential becomes a shell-form RUN that
@@ -354,11 +364,11 @@ fn exec_form(
     let ins = &cx.d.instructions[idx];
     let values: Vec<&str> = items.iter().map(|a| a.value.as_ref()).collect();
     let joined = values.join(" ");
-    if !may_hold_credential(&joined) {
+    if !cx.policy.may_hold_credential(&joined) {
         return;
     }
     let script = Script::argv(&joined, &values);
-    let found = detect::in_script(&script);
+    let found = cx.policy.in_script(&script);
     if found.is_empty() {
         return;
     }
@@ -375,6 +385,7 @@ fn exec_form(
     } else {
         None
     };
+    let suppressed = cx.suppressed(Rule::HardcodedCredential, ins.span);
     let mut words = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let value = item.value.as_ref();
@@ -393,13 +404,13 @@ fn exec_form(
         } else if !mine.is_empty() {
             cx.plan.secret_spans.push(inside);
         }
-        if let Some(reason) = &blocked {
+        if blocked.is_some() || suppressed {
             for m in &mine {
-                cx.plan.finding(
+                cx.report(
                     Rule::HardcodedCredential,
                     item.span,
                     m.kind.describe().into(),
-                    Some(reason.clone()),
+                    blocked.clone(),
                 );
             }
             continue;
@@ -425,7 +436,7 @@ fn exec_form(
         }
         words.push(word);
     }
-    if blocked.is_none() {
+    if blocked.is_none() && !suppressed {
         let command = format!(
             ". /run/secrets/{} && {}",
             crate::combine::ENV_SECRET_ID,

@@ -5,11 +5,13 @@
 //! intents of all rules into one set of byte edits. A new rule is one file
 //! and one line in [`RULES`].
 
+pub mod docs;
 pub mod hardcoded_credential;
 pub mod persisted_credential;
 mod runtime_secret;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
+pub mod unused_suppression;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -18,7 +20,8 @@ use serde::Serialize;
 use crate::env_use::Use;
 use crate::facts::Facts;
 use crate::fix::Edit;
-use crate::secrets::SecretValue;
+use crate::secrets::{Policy, SecretValue};
+use crate::suppress::{Suppression, Suppressions};
 use crate::syntax::{Dockerfile, Span};
 
 /// A rule's identity.
@@ -32,14 +35,17 @@ pub enum Rule {
     SecretBuildArg,
     /// DF004: see [`persisted_credential`].
     PersistedCredential,
+    /// DF100: see [`unused_suppression`].
+    UnusedSuppression,
 }
 
 /// Every rule, in id order.
-pub const ALL: [Rule; 4] = [
+pub const ALL: [Rule; 5] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
     Rule::PersistedCredential,
+    Rule::UnusedSuppression,
 ];
 
 /// The checks, in the order they run: declarations first, so the names of
@@ -50,6 +56,8 @@ const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
     hardcoded_credential::check,
     persisted_credential::check,
     secret_file_copy::check,
+    // Last: it reports the suppressions the others did not use.
+    unused_suppression::check,
 ];
 
 impl Rule {
@@ -59,7 +67,15 @@ impl Rule {
             Rule::SecretFileCopy => "DF002",
             Rule::SecretBuildArg => "DF003",
             Rule::PersistedCredential => "DF004",
+            Rule::UnusedSuppression => "DF100",
         }
+    }
+
+    /// The rule with this id or name, in any case (`DF001`,
+    /// `hardcoded-credential`).
+    pub fn from_code(code: &str) -> Option<Rule> {
+        ALL.into_iter()
+            .find(|r| r.id().eq_ignore_ascii_case(code) || r.name().eq_ignore_ascii_case(code))
     }
 
     pub fn name(self) -> &'static str {
@@ -68,6 +84,7 @@ impl Rule {
             Rule::SecretFileCopy => "secret-file-copy",
             Rule::SecretBuildArg => "secret-build-arg",
             Rule::PersistedCredential => "persisted-credential",
+            Rule::UnusedSuppression => "unused-suppression",
         }
     }
 
@@ -79,6 +96,7 @@ impl Rule {
                 "a secret is passed as a build argument or environment variable"
             }
             Rule::PersistedCredential => "a command writes a credential it is given into the image",
+            Rule::UnusedSuppression => "a suppression comment silences nothing",
         }
     }
 }
@@ -101,6 +119,13 @@ impl Finding {
     pub fn fixable(&self) -> bool {
         self.manual.is_none()
     }
+}
+
+/// A finding a person has silenced: reported as such, never fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SuppressedFinding {
+    pub finding: Finding,
+    pub by: Suppression,
 }
 
 /// A value the build now reads from the `.env` file (or, in
@@ -213,6 +238,8 @@ pub(crate) const INCOMPLETE: &str =
 #[derive(Debug, Default)]
 pub struct Plan {
     pub findings: Vec<Finding>,
+    /// Findings silenced by a suppression (their fixes are not planned).
+    pub suppressed: Vec<SuppressedFinding>,
     pub intents: Vec<Intent>,
     /// Bytes to replace (splices of literals, rewritten exec forms).
     pub edits: Vec<Edit>,
@@ -250,24 +277,6 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Records a finding; the returned reference sets what else it carries.
-    pub fn finding(
-        &mut self,
-        rule: Rule,
-        span: Span,
-        message: String,
-        manual: Option<String>,
-    ) -> &mut Finding {
-        self.findings.push(Finding {
-            rule,
-            span,
-            message,
-            manual,
-            env_use: None,
-        });
-        self.findings.last_mut().expect("just pushed")
-    }
-
     pub fn intend(&mut self, intent: Intent) {
         self.intents.push(intent);
     }
@@ -354,15 +363,20 @@ impl Plan {
     }
 }
 
-/// What the user asked for that changes what the rules may fix.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a run's settings tell the rules.
+#[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// What is and is not a secret, beyond the built-in judgement.
+    pub policy: Policy,
+    /// Rules the configuration silences.
+    pub ignore: Vec<Rule>,
     /// `--runtime-env`: a run-time secret leaves the image for a run-time
     /// env file (by default it is left for a person).
     pub runtime_env: bool,
 }
 
-/// What a rule sees: the file, its facts, the existing `.env`, the plan.
+/// What a rule sees: the file, its facts, the existing `.env`, the run's
+/// policy on secrets, the file's suppressions, the plan.
 pub struct Context<'a, 'd, 's> {
     pub d: &'d Dockerfile<'s>,
     pub facts: &'a Facts<'d, 's>,
@@ -372,10 +386,14 @@ pub struct Context<'a, 'd, 's> {
     pub existing_derived: &'a BTreeMap<String, String>,
     /// The same, keys by value.
     existing_keys: HashMap<&'a str, Vec<&'a str>>,
-    pub options: Options,
+    pub options: &'a Options,
     /// Exec-form RUNs DF001 rewrites to the shell form: they can source
     /// the env file once it has.
     pub converted_exec: std::collections::BTreeSet<usize>,
+    /// What is a secret: ask it rather than [`crate::secrets`]'s plain
+    /// functions, so that the settings apply.
+    pub policy: &'a Policy,
+    pub suppressions: Suppressions,
     pub plan: Plan,
 }
 
@@ -405,6 +423,49 @@ impl Context<'_, '_, '_> {
                 })
             })
         })
+    }
+
+    /// Records a finding of `rule` at `span` (`manual`: why a person has to
+    /// fix it). Returns whether the rule should go on to plan its fix:
+    /// false when a suppression silences it (it is then recorded as
+    /// suppressed, and nothing of its fix may be planned).
+    pub fn report(
+        &mut self,
+        rule: Rule,
+        span: Span,
+        message: String,
+        manual: Option<String>,
+    ) -> bool {
+        self.report_finding(Finding {
+            rule,
+            span,
+            message,
+            manual,
+            env_use: None,
+        })
+    }
+
+    /// [`Context::report`] for a finding built by the rule (one that says
+    /// who reads a variable, say).
+    pub fn report_finding(&mut self, finding: Finding) -> bool {
+        let (rule, span) = (finding.rule, finding.span);
+        match self.suppressions.check(rule, span.start) {
+            Some(by) => {
+                self.plan.suppressed.push(SuppressedFinding { finding, by });
+                false
+            }
+            None => {
+                self.plan.findings.push(finding);
+                true
+            }
+        }
+    }
+
+    /// Whether a finding of `rule` at `span` would be silenced, for a rule
+    /// that must know before it plans anything (it still calls
+    /// [`Context::report`]).
+    pub fn suppressed(&self, rule: Rule, span: Span) -> bool {
+        self.suppressions.covers(rule, span.start)
     }
 
     /// The name for a literal found in a RUN: the name already planned for
@@ -451,7 +512,7 @@ pub fn check(
     d: &Dockerfile<'_>,
     facts: &Facts<'_, '_>,
     env: &crate::envfile::Existing,
-    options: Options,
+    options: &Options,
 ) -> Plan {
     let existing = &env.values;
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -470,8 +531,10 @@ pub fn check(
         options,
         converted_exec: (0..d.instructions.len())
             .filter(|&i| d.instructions[i].keyword == crate::syntax::Keyword::Run)
-            .filter(|&i| hardcoded_credential::converts_exec_form(facts, i))
+            .filter(|&i| hardcoded_credential::converts_exec_form(facts, &options.policy, i))
             .collect(),
+        policy: &options.policy,
+        suppressions: Suppressions::new(d, &options.ignore),
         plan: Plan::default(),
     };
     for rule in RULES {
@@ -479,5 +542,7 @@ pub fn check(
     }
     let mut plan = cx.plan;
     plan.findings.sort_by_key(|f| (f.span.start, f.rule));
+    plan.suppressed
+        .sort_by_key(|s| (s.finding.span.start, s.finding.rule));
     plan
 }

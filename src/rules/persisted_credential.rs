@@ -172,7 +172,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
             match keeps {
                 Keeps::Nothing => {}
                 Keeps::Manual(why) => {
-                    cx.plan.finding(
+                    cx.report(
                         Rule::PersistedCredential,
                         span,
                         format!("{program} may keep a credential in the image"),
@@ -295,13 +295,23 @@ fn apply(
     span: Span,
 ) {
     let manual = |cx: &mut Context<'_, '_, '_>, why: String| {
-        cx.plan.finding(
+        cx.report(
             Rule::PersistedCredential,
             span,
             format!("{program} may keep a credential in the image"),
             Some(why),
         );
     };
+    if cx.suppressed(Rule::PersistedCredential, span) {
+        // Silenced: recorded as such, and nothing of the fix is planned.
+        cx.report(
+            Rule::PersistedCredential,
+            span,
+            remedy.describe.clone(),
+            None,
+        );
+        return;
+    }
     // A tmpfs the RUN already has (a file fixed before): nothing to do.
     let ins = &cx.d.instructions[idx];
     let mounted = |dir: &String| {
@@ -366,7 +376,7 @@ fn apply(
             );
         }
     }
-    cx.plan.finding(
+    cx.report(
         Rule::PersistedCredential,
         span,
         remedy.describe.clone(),
@@ -423,7 +433,7 @@ fn apply(
             if matches!(ins.args, Args::Text(_)) {
                 cx.plan.source_env(later);
             } else {
-                cx.plan.finding(
+                cx.report(
                     Rule::PersistedCredential,
                     ins.args_span,
                     format!("this exec-form RUN runs {tool}, whose credential now comes from .env"),
@@ -472,7 +482,7 @@ fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
         }
         if !ok {
             let span = cx.d.instructions[shared.git_runs[0]].span;
-            cx.plan.finding(
+            cx.report(
                 Rule::PersistedCredential,
                 span,
                 "git configuration through GIT_CONFIG_* clashes with .env".into(),
@@ -500,7 +510,7 @@ fn finish(cx: &mut Context<'_, '_, '_>, shared: Shared) {
             .add_collected("COMPOSER_AUTH", format!("{{{}}}", kinds.join(",")))
         {
             let span = cx.d.instructions[shared.composer_runs[0]].span;
-            cx.plan.finding(
+            cx.report(
                 Rule::PersistedCredential,
                 span,
                 "COMPOSER_AUTH clashes with .env".into(),

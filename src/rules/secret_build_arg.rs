@@ -44,9 +44,9 @@
 
 use crate::env_use::{self, Classification, Use};
 use crate::facts::Stage;
-use crate::rules::{Context, EnvValue, Intent, Rule};
+use crate::rules::{Context, EnvValue, Finding, Intent, Rule};
 use crate::secrets::url::references;
-use crate::secrets::{is_secret_name, judge, SecretValue, Verdict};
+use crate::secrets::{SecretValue, Verdict};
 use crate::shell::Script;
 use crate::syntax::{Args, Keyword, Span};
 
@@ -152,9 +152,9 @@ fn onbuild(cx: &mut Context<'_, '_, '_>, idx: usize) {
     };
     for kv in pairs {
         let name = kv.key.value.as_ref();
-        if is_secret_name(name) {
+        if cx.policy.is_secret_name(name) {
             let kw = inner.keyword_upper(cx.src());
-            cx.plan.finding(
+            cx.report(
                 Rule::SecretBuildArg,
                 kv.span,
                 format!("ONBUILD {kw} {name}: a secret for the child image's build"),
@@ -243,7 +243,7 @@ fn declarations(
             state.public.insert(name.clone());
             continue;
         }
-        let verdict = written.as_deref().map(judge);
+        let verdict = written.as_deref().map(|v| cx.policy.judge(v));
         let stand_in = verdict.is_some_and(|v| v != Verdict::Secret);
         if from_env && stand_in {
             // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
@@ -254,7 +254,7 @@ fn declarations(
         let literal_value = written.filter(|_| !stand_in);
         let credential_value = literal_value
             .as_deref()
-            .is_some_and(|v| !crate::secrets::find_credentials(v).is_empty());
+            .is_some_and(|v| !cx.policy.find_credentials(v).is_empty());
         let empty = raw
             .as_deref()
             .is_some_and(|r| r.is_empty() || r == "\"\"" || r == "''");
@@ -265,8 +265,8 @@ fn declarations(
                 .iter()
                 .take_while(|i| i.keyword != Keyword::From)
                 .any(|i| i.keyword == Keyword::Run);
-            if is_secret_name(&name) && later_run {
-                cx.plan.finding(
+            if cx.policy.is_secret_name(&name) && later_run {
+                cx.report(
                     Rule::SecretBuildArg,
                     kv.span,
                     format!("empty ENV {name} waits for a secret that RUN steps read"),
@@ -284,7 +284,7 @@ fn declarations(
             continue;
         }
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
-        if !is_secret_name(&name) && !credential_value && !in_userinfo {
+        if !cx.policy.is_secret_name(&name) && !credential_value && !in_userinfo {
             if let Some(i) = copied_from {
                 let kw = ins.keyword_upper(cx.src());
                 vars[i].blocked.get_or_insert(format!(
@@ -299,7 +299,7 @@ fn declarations(
                 (!from_env && raw.is_none())
                     .then(|| cx.facts.global_args.get(&name).map(|g| literal(g)))
                     .flatten()
-                    .filter(|g| judge(g) == Verdict::Secret)
+                    .filter(|g| cx.policy.judge(g) == Verdict::Secret)
             })
             .map(SecretValue::new)
             .map_or(EnvValue::Placeholder, EnvValue::Secret);
@@ -424,9 +424,28 @@ fn apply(
         Some(says) if v.promotions.is_empty() => format!("{}; {says}", v.message),
         _ => v.message.clone(),
     };
-    cx.plan
-        .finding(v.rule, v.word, message, blocked.clone())
-        .env_use = env_use;
+    // A silenced declaration keeps its ENV promotions, and a silenced
+    // promotion keeps the declaration it expands: either way, both stay.
+    let promotion_silenced = v
+        .promotions
+        .iter()
+        .any(|&(_, word)| cx.suppressed(Rule::SecretBuildArg, word));
+    let reported = cx.report_finding(Finding {
+        rule: v.rule,
+        span: v.word,
+        message,
+        manual: blocked.clone(),
+        env_use,
+    });
+    let blocked = blocked
+        .or_else(|| {
+            (!reported)
+                .then(|| format!("the finding of the declaration of {} is suppressed", v.name))
+        })
+        .or_else(|| {
+            promotion_silenced
+                .then(|| format!("a finding of an ENV that promotes {} is suppressed", v.name))
+        });
     for &(_, word) in &v.promotions {
         let mut message = format!(
             "build argument {} is stored in the image config by ENV",
@@ -435,9 +454,13 @@ fn apply(
         if let Some(says) = &says {
             message = format!("{message}; {says}");
         }
-        cx.plan
-            .finding(Rule::SecretBuildArg, word, message, blocked.clone())
-            .env_use = env_use;
+        cx.report_finding(Finding {
+            rule: Rule::SecretBuildArg,
+            span: word,
+            message,
+            manual: blocked.clone(),
+            env_use,
+        });
     }
     if blocked.is_some() {
         cx.plan.kept_vars.insert(v.name);
@@ -578,10 +601,10 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
         };
         for kv in pairs {
             let name = kv.key.value.as_ref();
-            let secret = is_secret_name(name) || cx.facts.userinfo_vars.contains(name);
+            let secret = cx.policy.is_secret_name(name) || cx.facts.userinfo_vars.contains(name);
             if !state.settled.contains(name) {
                 if secret && !state.redeclared.contains(name) && !references(&from_text, name) {
-                    cx.plan.finding(
+                    cx.report(
                         Rule::SecretBuildArg,
                         kv.span,
                         format!("secret build argument {name} is declared before FROM only"),
@@ -594,7 +617,7 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
                 continue;
             }
             if references(&from_text, name) {
-                cx.plan.finding(
+                cx.report(
                     Rule::SecretBuildArg,
                     kv.span,
                     format!("secret build argument {name} is used by FROM"),

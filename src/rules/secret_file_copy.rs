@@ -290,11 +290,12 @@ fn settle(cx: &mut Context<'_, '_, '_>, files: Vec<CopiedFile>, windows: bool) {
                 })
             });
         if let Some(reason) = reason {
-            cx.plan
-                .finding(Rule::SecretFileCopy, span, message, Some(reason));
+            cx.report(Rule::SecretFileCopy, span, message, Some(reason));
             continue;
         }
-        cx.plan.finding(Rule::SecretFileCopy, span, message, None);
+        if !cx.report(Rule::SecretFileCopy, span, message, None) {
+            continue;
+        }
         let base = secret_id(&name);
         let mut id = base.clone();
         let mut n = 2;

@@ -7,10 +7,11 @@ use std::sync::LazyLock;
 
 use regex_automata::meta::Regex;
 
-use super::names::{contains_any_ignore_case, is_secret_name};
+use super::names::contains_any_ignore_case;
 use super::naming::{env_name, Context};
+use super::policy::{Policy, DEFAULT};
 use super::url::{colon, first_url_host, has, parse_url, positions, value_end};
-use super::{judge, tokens, CredentialKind as K, CredentialMatch, Role as R};
+use super::{tokens, CredentialKind as K, CredentialMatch, Role as R};
 use crate::shell::{Command, Script};
 
 /// A literal credential in a word of a script.
@@ -59,6 +60,8 @@ pub struct Ctx<'a> {
 /// Collects what the detectors find in one script.
 pub struct Finder<'s, 'a> {
     pub script: &'s Script<'a>,
+    /// What the settings say is and is not a secret.
+    policy: &'s Policy,
     out: Vec<Found>,
 }
 
@@ -68,14 +71,20 @@ impl<'s, 'a> Finder<'s, 'a> {
         &self.script.words[w].value
     }
 
+    /// Whether a variable, option or key name holds a secret (under the
+    /// run's policy).
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        self.policy.is_secret_name(name)
+    }
+
     /// Adds value bytes `r` of word `w`, unless they are an expansion or not
-    /// a credential by [`judge`].
+    /// a credential by [`judge`] (under the run's policy).
     pub fn add(&mut self, w: usize, r: Range<usize>, kind: K, role: R, ctx: Ctx<'_>) -> bool {
         let word = &self.script.words[w];
         let r = unquote_data(word, r);
         if r.is_empty()
             || word.dynamic(r.clone())
-            || !judge::is_secret_value(&word.value[r.clone()])
+            || !self.policy.is_secret_value(&word.value[r.clone()])
         {
             return false;
         }
@@ -120,8 +129,14 @@ fn unquote_data(w: &crate::shell::Word, r: Range<usize>) -> Range<usize> {
 /// inline heredoc bodies, then the command's tool. Sorted by word and
 /// position, never overlapping within a word.
 pub fn in_script(script: &Script<'_>) -> Vec<Found> {
+    in_script_with(script, &DEFAULT)
+}
+
+/// [`in_script`] under a policy.
+pub fn in_script_with(script: &Script<'_>, policy: &Policy) -> Vec<Found> {
     let mut f = Finder {
         script,
+        policy,
         out: Vec::new(),
     };
     let text_host = script.words.iter().find_map(|w| first_url_host(&w.value));
@@ -139,8 +154,14 @@ pub fn in_script(script: &Script<'_>) -> Vec<Found> {
 /// Credentials in data (a heredoc body written to a file, lexed with
 /// [`Script::data`]).
 pub fn in_data(script: &Script<'_>, host: Option<&str>) -> Vec<Found> {
+    in_data_with(script, host, &DEFAULT)
+}
+
+/// [`in_data`] under a policy.
+pub fn in_data_with(script: &Script<'_>, host: Option<&str>, policy: &Policy) -> Vec<Found> {
     let mut f = Finder {
         script,
+        policy,
         out: Vec::new(),
     };
     for w in 0..script.words.len() {
@@ -245,8 +266,13 @@ fn settle(mut found: Vec<Found>) -> Vec<Found> {
 /// the text, for callers (and tests) that hold text. A value that spans
 /// two quotings cannot be spliced and is left out here.
 pub fn find_credentials(text: &str) -> Vec<CredentialMatch> {
+    find_credentials_with(text, &DEFAULT)
+}
+
+/// [`find_credentials`] under a policy.
+pub fn find_credentials_with(text: &str, policy: &Policy) -> Vec<CredentialMatch> {
     let script = Script::whole(text);
-    let mut out: Vec<CredentialMatch> = in_script(&script)
+    let mut out: Vec<CredentialMatch> = in_script_with(&script, policy)
         .into_iter()
         .filter_map(|m| {
             let (range, _) = script.words[m.word].source(m.range.clone())?;
@@ -377,7 +403,7 @@ fn urls(f: &mut Finder<'_, '_>, w: usize) {
             let mut at = q.start;
             for param in v[q.clone()].split('&') {
                 if let Some((name, _)) = param.split_once('=') {
-                    if is_secret_name(name) {
+                    if f.is_secret_name(name) {
                         let ctx = Ctx {
                             name: Some(name),
                             ..ctx
@@ -514,7 +540,7 @@ fn assignments(f: &mut Finder<'_, '_>, w: usize) {
             continue;
         }
         let name = &v[s..e];
-        if !crate::shell::is_name(name) || !is_secret_name(name) {
+        if !crate::shell::is_name(name) || !f.is_secret_name(name) {
             continue;
         }
         let end = if whole == Some(e) {

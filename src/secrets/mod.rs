@@ -20,6 +20,7 @@ pub mod files;
 pub mod judge;
 pub(crate) mod names;
 mod naming;
+pub mod policy;
 pub mod prefilter;
 pub mod tokens;
 pub mod url;
@@ -33,6 +34,7 @@ pub use detect::{find_credentials, Found};
 pub use judge::{judge, Verdict};
 pub use names::is_secret_name;
 pub use naming::suggest_env_name;
+pub use policy::Policy;
 
 /// A secret that must not be printed by accident: `Debug` and `Display`
 /// print `****`; [`SecretValue::expose`] gives the value.

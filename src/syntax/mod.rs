@@ -11,6 +11,7 @@
 //! exec form) we are equally lenient; where it rejects a file we reject it with
 //! a line and column.
 
+pub mod comments;
 mod error;
 mod heredoc;
 mod instruction;

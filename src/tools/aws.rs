@@ -9,7 +9,6 @@
 use super::options::{self, ShortP};
 use super::{Invocation, Tool};
 use crate::secrets::detect::{Ctx, Finder};
-use crate::secrets::is_secret_name;
 use crate::secrets::{CredentialKind as K, Role as R};
 
 pub static TOOL: Tool = Tool {
@@ -46,7 +45,7 @@ fn configure_set(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
         return;
     }
     let key = f.value(pos[2]).rsplit('.').next().unwrap_or("");
-    if !is_secret_name(key) {
+    if !f.is_secret_name(key) {
         return;
     }
     let role = if key.ends_with("id") {

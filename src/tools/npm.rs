@@ -5,7 +5,6 @@
 use super::options::{self, ShortP};
 use super::{positional, Invocation, Tool};
 use crate::secrets::detect::{Ctx, Finder};
-use crate::secrets::is_secret_name;
 use crate::secrets::{CredentialKind as K, Role as R};
 
 pub static TOOL: Tool = Tool {
@@ -47,7 +46,7 @@ fn config_set(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
         .next()
         .unwrap_or(key)
         .trim_matches(['"', '\'', '[']);
-    if !is_secret_name(last) {
+    if !f.is_secret_name(last) {
         return;
     }
     let host = key.find("//").map(|s| {

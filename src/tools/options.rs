@@ -4,7 +4,7 @@
 
 use super::Invocation;
 use crate::secrets::detect::{Ctx, Finder};
-use crate::secrets::names::{is_secret_name, words};
+use crate::secrets::names::words;
 use crate::secrets::{CredentialKind as K, Role as R};
 
 /// How a tool reads `-p`.
@@ -76,7 +76,7 @@ pub(crate) fn detect(
                     && name.bytes().all(|c| c.is_ascii_lowercase())
                     && (pass || matches!(name, "passin" | "passout"))
             }
-            2 => is_secret_name(name),
+            2 => f.is_secret_name(name),
             _ => false,
         };
         if !secret {

@@ -246,3 +246,55 @@ pub fn check_spans(d: &dfix::syntax::Dockerfile) {
     assert_eq!(rebuilt, src);
     assert_eq!(dfix::fix::apply(src, &[]).unwrap(), src);
 }
+
+/// Runs the `dfix` binary in `dir`, with `stdin` as its standard input
+/// (none: empty).
+pub fn dfix_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dfix"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    // dfix may exit before reading it all (a usage error).
+    if let Err(e) = pipe.write_all(stdin.unwrap_or("").as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
+    drop(pipe);
+    child.wait_with_output().unwrap()
+}
+
+/// A temporary directory holding a git repository (a `.git` directory), so
+/// that configuration discovery stops there.
+pub fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    dir
+}
+
+/// Writes `text` to `root/rel`, creating directories.
+pub fn put(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A copy of the dfix binary in `dir`, for running it as another user. `cp`
+/// makes it, not this process: a file this (multi-threaded) process had
+/// open for writing could leak into a child another test forks meanwhile,
+/// and executing it would then fail with "Text file busy".
+pub fn binary_copy(dir: &Path) -> PathBuf {
+    let copy = dir.join("dfix-bin");
+    let status = std::process::Command::new("cp")
+        .arg(env!("CARGO_BIN_EXE_dfix"))
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success(), "cp of the dfix binary failed");
+    copy
+}
