@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::combine::ENV_SECRET_ID;
+use crate::context::{BuildContext, DiskContext};
 use crate::envfile::{self, IgnoreKind, WantedEntry};
 use crate::rules::{FileSecret, Finding};
 use crate::syntax::{self, LineIndex, Position};
@@ -60,6 +61,9 @@ pub struct FileReport {
     pub env_warnings: Vec<String>,
     /// What the user should know about the write (a `.env` made private).
     pub notices: Vec<String>,
+    /// What could not be checked, with where (the build context was not
+    /// read, a copied directory is not in it): not findings.
+    pub unchecked: Vec<(Position, String)>,
 }
 
 impl FileReport {
@@ -109,19 +113,6 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     } else {
         existing_env(&env_path_of(path, options))
     };
-    let mut analysis =
-        crate::analyze_parsed(&parsed, &existing).map_err(|e| format!("{name}: {e}"))?;
-    drop(parsed);
-    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
-    let rewritten = std::mem::take(&mut analysis.rewritten);
-    let positions = if analysis.findings.is_empty() {
-        Vec::new()
-    } else {
-        let index = LineIndex::new(&original);
-        let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
-        index.positions(&original, &offsets)
-    };
-
     // `Dockerfile` alone has the empty parent: keep paths short (`.env`, `.`).
     let parent = path.parent().unwrap_or(Path::new(""));
     let context = options.context.clone().unwrap_or_else(|| {
@@ -131,6 +122,39 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
             parent.to_path_buf()
         }
     });
+    let disk = DiskContext::open(&context, path);
+    let input = crate::Input {
+        existing_env: &existing,
+        context: disk.as_ref().ok().map(|c| c as &dyn BuildContext),
+    };
+    let mut analysis =
+        crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
+    drop(parsed);
+    let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
+    let rewritten = std::mem::take(&mut analysis.rewritten);
+    let index = LineIndex::new(&original);
+    let positions = if analysis.findings.is_empty() {
+        Vec::new()
+    } else {
+        let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
+        index.positions(&original, &offsets)
+    };
+    let mut unchecked: Vec<(Position, String)> = Vec::new();
+    if !analysis.notices.is_empty() {
+        let offsets: Vec<usize> = analysis.notices.iter().map(|n| n.span.start).collect();
+        let at = index.positions(&original, &offsets);
+        unchecked = at
+            .into_iter()
+            .zip(&analysis.notices)
+            .map(|(p, n)| (p, n.message.clone()))
+            .collect();
+        if let Err(why) = &disk {
+            unchecked.push((
+                Position { line: 1, column: 1 },
+                format!("build context: {why}"),
+            ));
+        }
+    }
     let env_path = options
         .env_file
         .clone()
@@ -150,6 +174,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         problems: Vec::new(),
         env_warnings: Vec::new(),
         notices: Vec::new(),
+        unchecked,
     };
     if !report.changes() {
         return Ok(report);
@@ -237,8 +262,10 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
         }
     }
     entries.extend(report.analysis.files.iter().map(|f| f.source.clone()));
+    entries.extend(report.analysis.exclude.iter().cloned());
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-    let dockerignore = context.join(".dockerignore");
+    // The ignore file BuildKit reads for this Dockerfile.
+    let dockerignore = crate::context::disk::ignore_path(context, &report.path);
     let existing = read_optional(&dockerignore)?;
     if let Some(text) =
         envfile::plan_ignore_update_with_temp(IgnoreKind::Docker, existing.as_deref(), &refs)

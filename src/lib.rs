@@ -8,6 +8,7 @@ pub mod buildcmd;
 pub mod callers;
 pub mod cli;
 pub mod combine;
+pub mod context;
 pub mod debug;
 pub mod driver;
 pub mod engine;
@@ -27,8 +28,9 @@ pub mod walk;
 use std::collections::BTreeMap;
 
 pub use cli::{Config, Mode, Outcome};
+pub use context::BuildContext;
 pub use driver::run;
-pub use rules::{EnvSecret, FileSecret, Finding, Rule};
+pub use rules::{EnvSecret, FileSecret, Finding, Notice, Rule};
 
 /// What dfix finds in one Dockerfile and what it would change.
 #[derive(Debug, Default)]
@@ -45,6 +47,11 @@ pub struct Analysis {
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
     pub secret_spans: Vec<syntax::Span>,
+    /// What could not be checked (no build context, a source not in it).
+    pub notices: Vec<Notice>,
+    /// Build-context paths the ignore file must leave out, besides the
+    /// sources of [`Analysis::files`].
+    pub exclude: Vec<String>,
 }
 
 impl Analysis {
@@ -64,10 +71,21 @@ pub enum AnalyzeError {
     Rewritten(syntax::SyntaxError),
 }
 
-/// Checks one Dockerfile's text and plans its fix. `existing_env` holds the
-/// keys and values of the `.env` the fix would extend: a literal equal to
-/// one of them reuses its name, and made-up names never take a key that
-/// holds another value.
+/// What [`analyze_with`] knows besides the Dockerfile's text.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// The keys and values of the `.env` the fix would extend: a literal
+    /// equal to one of them reuses its name, and made-up names never take a
+    /// key that holds another value.
+    pub existing_env: &'a BTreeMap<String, String>,
+    /// The build context, when it can be read: without it, what `COPY`
+    /// brings from it is not checked (a notice says so).
+    pub context: Option<&'a dyn BuildContext>,
+}
+
+/// Checks one Dockerfile's text and plans its fix, without a build
+/// context. `existing_env` holds the keys and values of the `.env` the fix
+/// would extend (see [`Input`]).
 pub fn analyze(
     source: &str,
     existing_env: &BTreeMap<String, String>,
@@ -76,13 +94,33 @@ pub fn analyze(
     analyze_parsed(&d, existing_env)
 }
 
+/// [`analyze`] with everything dfix may know: the `.env` and the context.
+pub fn analyze_with(source: &str, input: &Input<'_>) -> Result<Analysis, AnalyzeError> {
+    let d = syntax::parse(source)?;
+    analyze_parsed_with(&d, input)
+}
+
 /// [`analyze`] for a file already parsed.
 pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
     existing_env: &BTreeMap<String, String>,
 ) -> Result<Analysis, AnalyzeError> {
+    analyze_parsed_with(
+        d,
+        &Input {
+            existing_env,
+            context: None,
+        },
+    )
+}
+
+/// [`analyze_with`] for a file already parsed.
+pub fn analyze_parsed_with(
+    d: &syntax::Dockerfile<'_>,
+    input: &Input<'_>,
+) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
-    let mut plan = rules::check(d, &facts, existing_env);
+    let mut plan = rules::check(d, &facts, input.existing_env, input.context);
     let edits = combine::edits(&facts, &mut plan);
     drop(facts);
     // The intents and the plan's indexes are done with.
@@ -91,6 +129,8 @@ pub fn analyze_parsed(
         env,
         files,
         secret_spans,
+        notices,
+        exclude,
         ..
     } = plan;
     let rewritten = fix::apply(d.source, &edits)?;
@@ -104,5 +144,7 @@ pub fn analyze_parsed(
         env,
         files,
         secret_spans,
+        notices,
+        exclude,
     })
 }

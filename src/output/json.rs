@@ -19,6 +19,14 @@ pub struct FindingJson {
     pub reason: Option<String>,
 }
 
+/// Something dfix could not check: not a finding.
+#[derive(Serialize)]
+pub struct UncheckedJson {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
 #[derive(Serialize)]
 pub struct SecretFileJson {
     pub id: String,
@@ -42,6 +50,9 @@ pub struct FileJson {
     /// What the user should know about the write (a `.env` made private).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// What could not be checked (the build context was not read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<UncheckedJson>,
 }
 
 impl FileJson {
@@ -57,6 +68,7 @@ impl FileJson {
             build_command: None,
             written: false,
             notices: Vec::new(),
+            unchecked: Vec::new(),
         }
     }
 
@@ -95,6 +107,15 @@ impl FileJson {
             build_command: r.build_command.clone(),
             written: r.written,
             notices: r.notices.clone(),
+            unchecked: r
+                .unchecked
+                .iter()
+                .map(|(at, message)| UncheckedJson {
+                    line: at.line,
+                    column: at.column,
+                    message: message.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -5,14 +5,18 @@
 //! intents of all rules into one set of byte edits. A new rule is one file
 //! and one line in [`RULES`].
 
+pub mod context_secret_copy;
+pub(crate) mod copies;
+pub(crate) mod evidence;
 pub mod hardcoded_credential;
 pub mod secret_build_arg;
 pub mod secret_file_copy;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::context::BuildContext;
 use crate::facts::Facts;
 use crate::fix::Edit;
 use crate::secrets::SecretValue;
@@ -27,13 +31,16 @@ pub enum Rule {
     SecretFileCopy,
     /// DF003: see [`secret_build_arg`].
     SecretBuildArg,
+    /// DF004: see [`context_secret_copy`].
+    ContextSecretCopy,
 }
 
 /// Every rule, in id order.
-pub const ALL: [Rule; 3] = [
+pub const ALL: [Rule; 4] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
+    Rule::ContextSecretCopy,
 ];
 
 /// The checks, in the order they run: declarations first, so the names of
@@ -42,6 +49,8 @@ const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
     secret_build_arg::check,
     hardcoded_credential::check,
     secret_file_copy::check,
+    // After DF002: a file it reported is not reported again.
+    context_secret_copy::check,
 ];
 
 impl Rule {
@@ -50,6 +59,7 @@ impl Rule {
             Rule::HardcodedCredential => "DF001",
             Rule::SecretFileCopy => "DF002",
             Rule::SecretBuildArg => "DF003",
+            Rule::ContextSecretCopy => "DF004",
         }
     }
 
@@ -58,6 +68,7 @@ impl Rule {
             Rule::HardcodedCredential => "hardcoded-credential",
             Rule::SecretFileCopy => "secret-file-copy",
             Rule::SecretBuildArg => "secret-build-arg",
+            Rule::ContextSecretCopy => "context-secret-copy",
         }
     }
 
@@ -67,6 +78,9 @@ impl Rule {
             Rule::SecretFileCopy => "a secret file is copied into an image layer",
             Rule::SecretBuildArg => {
                 "a secret is passed as a build argument or environment variable"
+            }
+            Rule::ContextSecretCopy => {
+                "a COPY of a directory brings a secret file from the build context"
             }
         }
     }
@@ -86,6 +100,14 @@ impl Finding {
     pub fn fixable(&self) -> bool {
         self.manual.is_none()
     }
+}
+
+/// Something dfix could not check, with where it is: not a finding (a
+/// clean file gets notices too), but worth saying.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub span: Span,
+    pub message: String,
 }
 
 /// A value the build now reads from the `.env` file.
@@ -155,6 +177,13 @@ pub struct Plan {
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
     pub secret_spans: Vec<Span>,
+    /// What could not be checked.
+    pub notices: Vec<Notice>,
+    /// Context paths the ignore file must now leave out (besides the
+    /// sources of [`Plan::files`]).
+    pub exclude: Vec<String>,
+    /// Context paths of the secret files already reported.
+    pub reported_sources: BTreeSet<String>,
     env_index: HashMap<String, usize>,
     by_value: HashMap<String, usize>,
     taken: HashSet<String>,
@@ -170,6 +199,10 @@ impl Plan {
             message,
             manual,
         });
+    }
+
+    pub fn notice(&mut self, span: Span, message: String) {
+        self.notices.push(Notice { span, message });
     }
 
     pub fn intend(&mut self, intent: Intent) {
@@ -206,10 +239,12 @@ impl Plan {
     }
 }
 
-/// What a rule sees: the file, its facts, the existing `.env`, the plan.
+/// What a rule sees: the file, its facts, the existing `.env`, the build
+/// context (when there is one to read), the plan.
 pub struct Context<'a, 'd, 's> {
     pub d: &'d Dockerfile<'s>,
     pub facts: &'a Facts<'d, 's>,
+    pub build: Option<&'a dyn BuildContext>,
     /// Keys and values of the existing `.env`.
     pub existing: &'a BTreeMap<String, String>,
     /// The same, keys by value.
@@ -255,6 +290,7 @@ pub fn check(
     d: &Dockerfile<'_>,
     facts: &Facts<'_, '_>,
     existing: &BTreeMap<String, String>,
+    build: Option<&dyn BuildContext>,
 ) -> Plan {
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
     for (k, v) in existing {
@@ -266,6 +302,7 @@ pub fn check(
     let mut cx = Context {
         d,
         facts,
+        build,
         existing,
         existing_keys,
         plan: Plan::default(),

@@ -34,7 +34,7 @@
 use crate::facts::Stage;
 use crate::rules::{Context, Intent, Rule};
 use crate::secrets::url::references;
-use crate::secrets::{is_secret_name, judge, SecretValue, Verdict};
+use crate::secrets::{is_secret_name, judge, judge_named, SecretValue, Verdict};
 use crate::shell::Script;
 use crate::syntax::{Args, Keyword, Span};
 
@@ -69,10 +69,15 @@ struct FileState {
     settled: std::collections::BTreeSet<String>,
     /// Secret-sounding variables whose value is public (a fingerprint).
     public: std::collections::BTreeSet<String>,
+    /// Variables that are secrets by where RUNs use them.
+    by_use: std::collections::BTreeMap<String, &'static str>,
 }
 
 pub fn check(cx: &mut Context<'_, '_, '_>) {
-    let mut state = FileState::default();
+    let mut state = FileState {
+        by_use: crate::secrets::sinks::credential_variables(cx.facts),
+        ..FileState::default()
+    };
     for s in 0..cx.facts.stages.len() {
         stage(cx, s, &mut state);
     }
@@ -207,7 +212,12 @@ fn declarations(
             state.public.insert(name.clone());
             continue;
         }
-        let verdict = written.as_deref().map(judge);
+        let verdict = written.as_deref().map(|v| judge_named(&name, v));
+        // A default made up so the build runs (`ARG SECRET_KEY=dummy`) asks
+        // for no secret.
+        if !from_env && verdict == Some(Verdict::Throwaway) {
+            continue;
+        }
         let stand_in = verdict.is_some_and(|v| v != Verdict::Secret);
         if from_env && stand_in {
             // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
@@ -248,9 +258,18 @@ fn declarations(
             continue;
         }
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
-        if !is_secret_name(&name) && !credential_value && !in_userinfo {
+        let by_use = !from_env && used_as_secret(state, &name, raw.as_deref());
+        if !is_secret_name(&name) && !credential_value && !in_userinfo && !by_use {
             continue;
         }
+        if !from_env && literal_value.is_none() && !recorded_later(cx, idx, &name) {
+            // Declared after the stage's last RUN and used by nothing that
+            // stores it: no value of it reaches the image.
+            continue;
+        }
+        // A default of an argument secret only by its use is not itself
+        // a credential (`ARG FEED=test`).
+        let literal_value = literal_value.filter(|_| !by_use || is_secret_name(&name));
         let value = literal_value
             .or_else(|| {
                 (!from_env && raw.is_none())
@@ -383,4 +402,33 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
             cx.plan.intend(Intent::DeleteDeclaration(idx, kv.span));
         }
     }
+}
+
+/// An ARG that RUNs use as a credential (an index URL, a password option,
+/// what goes into a key file), unless its default is a URL without a
+/// password (a public index).
+fn used_as_secret(state: &FileState, name: &str, raw: Option<&str>) -> bool {
+    let public_url = raw.map(literal).is_some_and(|v| {
+        crate::secrets::url::positions(&v, "://")
+            .next()
+            .and_then(|p| crate::secrets::url::parse_url(&v, p))
+            .is_some_and(|u| u.userinfo.is_none())
+    });
+    state.by_use.contains_key(name) && !public_url
+}
+
+/// Whether a build argument declared at `decl` reaches the image: a later
+/// RUN of the stage records every argument in scope in its history, and
+/// ENV, LABEL, USER, WORKDIR, EXPOSE, VOLUME, STOPSIGNAL and the paths of
+/// COPY/ADD expand it where the image keeps it.
+fn recorded_later(cx: &Context<'_, '_, '_>, decl: usize, name: &str) -> bool {
+    let d = cx.d;
+    d.instructions[decl + 1..]
+        .iter()
+        .take_while(|i| i.keyword != Keyword::From)
+        .any(|i| match i.keyword {
+            Keyword::Run => true,
+            Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck => false,
+            _ => references(i.span.text(d.source), name),
+        })
 }

@@ -15,12 +15,14 @@
 //! build step (`SECRET_KEY=build`, `snakeoil`) are not credentials: see
 //! [`judge`]. Weak but real values (`password`, `secret`, `admin`) are.
 
+pub mod content;
 pub mod detect;
 pub mod files;
 pub mod judge;
 pub(crate) mod names;
 mod naming;
 pub mod prefilter;
+pub mod sinks;
 pub mod tokens;
 pub mod url;
 
@@ -30,7 +32,7 @@ mod tests;
 use std::ops::Range;
 
 pub use detect::{find_credentials, Found};
-pub use judge::{judge, Verdict};
+pub use judge::{judge, judge_named, Verdict};
 pub use names::is_secret_name;
 pub use naming::suggest_env_name;
 

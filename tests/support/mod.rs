@@ -120,6 +120,18 @@ pub fn fixture_names() -> Vec<String> {
 /// - a second run plans nothing (idempotent) and leaves only findings that
 ///   need a person.
 pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit]) {
+    check_rewrite_in(original, rewritten, edits, None);
+}
+
+/// [`check_rewrite`] for a Dockerfile built with a context: the second run
+/// reads `context` as the fix leaves it (`context::Excluding` with the paths
+/// the fix adds to the ignore file).
+pub fn check_rewrite_in(
+    original: &str,
+    rewritten: &str,
+    edits: &[dfix::fix::Edit],
+    context: Option<&dyn dfix::BuildContext>,
+) {
     dfix::syntax::parse(rewritten)
         .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
     let diff = similar::TextDiff::from_lines(original, rewritten);
@@ -141,7 +153,12 @@ pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit])
             offset += len;
         }
     }
-    let second = dfix::analyze(rewritten, &Default::default()).unwrap();
+    let env = Default::default();
+    let input = dfix::Input {
+        existing_env: &env,
+        context,
+    };
+    let second = dfix::analyze_with(rewritten, &input).unwrap();
     assert!(
         second.edits.is_empty(),
         "a second run still plans edits: {:?}\n{rewritten}",
