@@ -200,6 +200,15 @@ fn declarations(
                     continue;
                 }
             }
+            if from_env
+                && raw
+                    .as_deref()
+                    .is_some_and(|r| !refers_to_declared(cx, idx, r))
+            {
+                // `ENV TOKEN=${TOKEN}` with no ARG or ENV TOKEN before it:
+                // BuildKit expands it to nothing.
+                continue;
+            }
         }
         let written = raw
             .as_deref()
@@ -431,4 +440,32 @@ fn recorded_later(cx: &Context<'_, '_, '_>, decl: usize, name: &str) -> bool {
             Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck => false,
             _ => references(i.span.text(d.source), name),
         })
+}
+
+/// Whether the variable a reference value (`$X`, `${X:-}`) names is
+/// declared by an ARG or ENV before `idx` in its stage or the stages it
+/// builds on, or is one the base image is known to set.
+fn refers_to_declared(cx: &Context<'_, '_, '_>, idx: usize, raw: &str) -> bool {
+    let script = Script::command_line(raw);
+    let Some(var) = script.vars.first().map(|v| v.name.clone()) else {
+        return true;
+    };
+    if matches!(var.as_str(), "PATH" | "HOME" | "HOSTNAME" | "LANG" | "USER") {
+        return true;
+    }
+    let mut stage = cx.facts.stage_of[idx];
+    let mut before = idx;
+    while let Some(s) = stage {
+        let range = cx.facts.stages[s].instructions.clone();
+        let declared = cx.d.instructions[range.start..before].iter().any(|i| {
+            matches!(i.keyword, Keyword::Arg | Keyword::Env)
+                && matches!(&i.args, Args::KeyValues(pairs) if pairs.iter().any(|kv| kv.key.value == var))
+        });
+        if declared {
+            return true;
+        }
+        stage = cx.facts.stages[s].parent;
+        before = stage.map_or(0, |p| cx.facts.stages[p].instructions.end);
+    }
+    false
 }

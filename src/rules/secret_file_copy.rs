@@ -50,7 +50,7 @@ use crate::rules::copies::{self, absolute, copy_args, CopiedFile, Origin};
 use crate::rules::evidence::{self, Evidence};
 use crate::rules::{Context, Rule};
 use crate::secrets::content::{judge_content, Content};
-use crate::secrets::files::{secret_dir, secret_kind};
+use crate::secrets::files::{secret_dir, secret_kind, worth_reading};
 
 pub fn check(cx: &mut Context<'_, '_, '_>) {
     let mut cache: Option<(usize, Evidence)> = None;
@@ -130,7 +130,9 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>, e
             .names_credential(&target)
             .then_some("a credential file the build names");
         let content = match (cx.build, &path, entry) {
-            (Some(b), Some(p), Some(Entry::File)) => b.read(p).map(|t| judge_content(base, &t)),
+            (Some(b), Some(p), Some(Entry::File)) if worth_reading(p) || named.is_some() => {
+                b.read(p).map(|t| judge_content(base, &t))
+            }
             _ => None,
         };
         let what = match content {

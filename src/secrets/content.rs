@@ -25,14 +25,16 @@ pub enum Content {
 /// Judges the text of a file named `name` (its base name).
 pub fn judge_content(name: &str, text: &str) -> Content {
     let name = name.to_ascii_lowercase();
+    if text.trim_start().starts_with('{') {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            let verdict = json(&name, &value);
+            if verdict != Content::Unknown {
+                return verdict;
+            }
+        }
+    }
     if let Some(c) = pem(text) {
         return c;
-    }
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
-            return json(&name, &value);
-        }
     }
     if name.ends_with(".xml") || name == "nuget.config" {
         return xml(text);
@@ -158,6 +160,11 @@ fn lines(name: &str, text: &str) -> Content {
         || name == "config"
         || name.starts_with(".env")
         || name.ends_with(".env");
+    if !known {
+        // Source code and documents are not credential files: only a key
+        // block or a key JSON (above) makes them one.
+        return Content::Unknown;
+    }
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('#') || line.starts_with(';') || line.starts_with("//#") {
@@ -200,11 +207,7 @@ fn lines(name: &str, text: &str) -> Content {
             }
         }
     }
-    if known {
-        Content::Clean
-    } else {
-        Content::Unknown
-    }
+    Content::Clean
 }
 
 #[cfg(test)]
@@ -222,7 +225,7 @@ mod tests {
             ("server.pem", "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n", Clean),
             ("signing.key", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n", Clean),
             ("private.asc", "-----BEGIN PGP PRIVATE KEY BLOCK-----\nx\n", Secret("a private key")),
-            ("config.json", sa, Secret("a private key")),
+            ("config.json", sa, Secret("a service-account key")),
             ("key.json", r#"{"type":"service_account","private_key":"x"}"#, Secret("a service-account key")),
             ("kaggle.json", r#"{"username":"me","key":"0123456789abcdef0123456789abcdef"}"#, Secret("an API key")),
             ("kaggle.json", r#"{"username":"","key":""}"#, Clean),
@@ -246,6 +249,7 @@ mod tests {
             (".env", "PORT=3000\nSTRIPE_SECRET_KEY=sk_live_aBcDeFgHiJkLmNoPqRsTuVwX\n", Secret("a credential")),
             (".env.example", "API_KEY=your-api-key\nDB_PASSWORD=changeme\n", Clean),
             ("notes.txt", "hello", Unknown),
+            ("settings.py", "SECRET_KEY = 'k8s9ad8f7asdf987asdf9a8sdf'\n", Unknown),
         ];
         for (name, text, want) in table {
             assert_eq!(judge_content(name, text), *want, "{name}: {text}");

@@ -262,10 +262,22 @@ pub fn secret_dir(source: &str, dest: &str) -> Option<&'static str> {
 pub fn worth_reading(path: &str) -> bool {
     let name = base(path).to_ascii_lowercase();
     is_secret_file(path, path)
-        || [".json", ".pem", ".key", ".properties", ".env"]
-            .iter()
-            .any(|e| name.ends_with(e))
-        || name == "credentials"
+        || [
+            ".json",
+            ".pem",
+            ".key",
+            ".properties",
+            ".env",
+            ".asc",
+            ".gpg",
+        ]
+        .iter()
+        .any(|e| name.ends_with(e))
+        || [
+            "key", "secret", "cred", "token", "priv", "passw", "auth", "id_",
+        ]
+        .iter()
+        .any(|w| name.contains(w))
         || name == "config"
 }
 
