@@ -132,6 +132,42 @@ impl Matcher {
     }
 }
 
+/// What one line of an ignore file says about a path, on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineMatch {
+    /// A comment or a blank line.
+    Skip,
+    NoMatch,
+    /// The pattern matches the path or a parent directory of it.
+    Matches {
+        exception: bool,
+    },
+    /// A pattern BuildKit refuses.
+    Malformed {
+        exception: bool,
+    },
+}
+
+/// Judges one line for `path` (relative to the root, `/`-separated), as
+/// [`Matcher::excludes`] would within a whole file.
+pub fn match_line(line: &str, path: &str) -> LineMatch {
+    let Some(entry) = read_line(line) else {
+        return LineMatch::Skip;
+    };
+    let exception = entry.starts_with('!');
+    let Some(p) = Pattern::new(&entry) else {
+        return LineMatch::Malformed { exception };
+    };
+    let path = clean(path);
+    let parents: Vec<&str> = path.split('/').collect();
+    let hit = p.matches(&path) || (1..parents.len()).any(|n| p.matches(&parents[..n].join("/")));
+    if hit {
+        LineMatch::Matches { exception }
+    } else {
+        LineMatch::NoMatch
+    }
+}
+
 /// One line of the file as an entry, or `None` for comments and blanks.
 fn read_line(line: &str) -> Option<String> {
     if line.starts_with('#') {
@@ -508,6 +544,30 @@ mod tests {
         assert!(!m(&["*.env", "!.env"]).excludes(".env"));
         assert!(!m(&["**"]).excludes("."));
         assert!(!Matcher::default().excludes("anything"));
+    }
+
+    #[test]
+    fn lines_on_their_own() {
+        assert_eq!(match_line("# x", "x"), LineMatch::Skip);
+        assert_eq!(match_line("", "x"), LineMatch::Skip);
+        assert_eq!(
+            match_line("a", "a/b"),
+            LineMatch::Matches { exception: false }
+        );
+        assert_eq!(
+            match_line("!a/b", "a/b"),
+            LineMatch::Matches { exception: true }
+        );
+        assert_eq!(match_line("b", "a/b"), LineMatch::NoMatch);
+        assert_eq!(
+            match_line("![", "a"),
+            LineMatch::Malformed { exception: true }
+        );
+        // A class is a Go regexp class: it can match `/`, as in BuildKit.
+        assert_eq!(
+            match_line("a[^x]b", "a/b"),
+            LineMatch::Matches { exception: false }
+        );
     }
 
     #[test]
