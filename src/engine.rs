@@ -7,7 +7,7 @@ use crate::combine::ENV_SECRET_ID;
 use crate::context::{BuildContext, DiskContext};
 use crate::envfile::{self, IgnoreKind, WantedEntry};
 use crate::rules::{FileSecret, Finding};
-use crate::syntax::{self, LineIndex, Position};
+use crate::syntax::{self, Keyword, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
 
@@ -122,7 +122,17 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
             parent.to_path_buf()
         }
     });
-    let disk = DiskContext::open(&context, path);
+    // Only COPY and ADD read the context: a Dockerfile without them never
+    // opens it.
+    let copies = parsed
+        .instructions
+        .iter()
+        .any(|i| matches!(i.effective().keyword, Keyword::Copy | Keyword::Add));
+    let disk = if copies {
+        DiskContext::open(&context, path)
+    } else {
+        Err(String::new())
+    };
     let input = crate::Input {
         existing_env: &existing,
         context: disk.as_ref().ok().map(|c| c as &dyn BuildContext),
@@ -148,11 +158,12 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
             .zip(&analysis.notices)
             .map(|(p, n)| (p, n.message.clone()))
             .collect();
-        if let Err(why) = &disk {
-            unchecked.push((
+        match &disk {
+            Err(why) if !why.is_empty() => unchecked.push((
                 Position { line: 1, column: 1 },
                 format!("build context: {why}"),
-            ));
+            )),
+            _ => {}
         }
     }
     let env_path = options

@@ -160,7 +160,6 @@ fn copy(
             let Some(what) = judge(b, &file, &target) else {
                 continue;
             };
-            cx.plan.reported_sources.insert(file.clone());
             files.push(CopiedFile {
                 rule: Rule::ContextSecretCopy,
                 copy: idx,

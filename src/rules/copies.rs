@@ -271,8 +271,12 @@ fn id_for(cx: &Context<'_, '_, '_>, source: &str) -> (String, bool) {
 
 fn settle(cx: &mut Context<'_, '_, '_>, files: Vec<CopiedFile>, windows: bool) {
     for f in files {
-        if let Some(path) = crate::context::source_path(&f.source) {
-            cx.plan.reported_sources.insert(path);
+        // What DF002 reports, DF004 does not report again; DF004 reports a
+        // file again for each stage whose COPY brings it.
+        if f.rule == Rule::SecretFileCopy {
+            if let Some(path) = crate::context::source_path(&f.source) {
+                cx.plan.reported_sources.insert(path);
+            }
         }
         let named = matches!(f.origin, Origin::Named { .. });
         let message = if named {

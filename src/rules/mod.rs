@@ -182,7 +182,7 @@ pub struct Plan {
     /// Context paths the ignore file must now leave out (besides the
     /// sources of [`Plan::files`]).
     pub exclude: Vec<String>,
-    /// Context paths of the secret files already reported.
+    /// Context paths of the secret files DF002 reported (DF004 leaves them).
     pub reported_sources: BTreeSet<String>,
     env_index: HashMap<String, usize>,
     by_value: HashMap<String, usize>,

@@ -32,6 +32,8 @@ const SECRET_NAMES: &[(&str, &str)] = &[
     ("signate.json", "a SIGNATE API token"),
     ("credentials.json", "a credentials file"),
     ("key.json", "a key file"),
+    ("token.json", "an OAuth token"),
+    ("token.pickle", "an OAuth token"),
     ("id_rsa", "an SSH private key"),
     ("id_dsa", "an SSH private key"),
     ("id_ecdsa", "an SSH private key"),
@@ -154,6 +156,9 @@ pub fn secret_kind(source: &str, dest: &str) -> Option<&'static str> {
     }
     if (name == "kubeconfig" || name.ends_with(".kubeconfig")) && !name.contains("example") {
         return Some("Kubernetes credentials");
+    }
+    if name == "hosts.yml" && under(".config/gh") {
+        return Some("a GitHub CLI token");
     }
     if name == "gradle.properties" && under(".gradle") {
         return Some("Gradle credentials");
@@ -314,6 +319,8 @@ mod tests {
             ("config.json", "/root/.docker/config.json"),
             ("gradle.properties", "/root/.gradle/"),
             ("config", "/root/.kube/config"),
+            ("token.json", "/app/"),
+            ("hosts.yml", "/root/.config/gh/hosts.yml"),
         ] {
             assert!(is_secret_file(src, dest), "{src} -> {dest}");
         }
