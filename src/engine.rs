@@ -142,17 +142,26 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
     drop(parsed);
     let original = String::from_utf8(bytes).expect("parse_bytes checked it is UTF-8");
     let rewritten = std::mem::take(&mut analysis.rewritten);
-    let index = LineIndex::new(&original);
+    // Most files have neither findings nor notes: no index for them.
+    let index = if analysis.findings.is_empty() && analysis.notices.is_empty() {
+        None
+    } else {
+        Some(LineIndex::new(&original))
+    };
     let positions = if analysis.findings.is_empty() {
         Vec::new()
     } else {
         let offsets: Vec<usize> = analysis.findings.iter().map(|f| f.span.start).collect();
-        index.positions(&original, &offsets)
+        index
+            .as_ref()
+            .map_or_else(Vec::new, |i| i.positions(&original, &offsets))
     };
     let mut unchecked: Vec<(Position, String)> = Vec::new();
     if !analysis.notices.is_empty() {
         let offsets: Vec<usize> = analysis.notices.iter().map(|n| n.span.start).collect();
-        let at = index.positions(&original, &offsets);
+        let at = index
+            .as_ref()
+            .map_or_else(Vec::new, |i| i.positions(&original, &offsets));
         unchecked = at
             .into_iter()
             .zip(&analysis.notices)

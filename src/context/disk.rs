@@ -11,6 +11,9 @@ use crate::fsio;
 pub struct DiskContext {
     root: PathBuf,
     ignore: Matcher,
+    /// What each path looked up is (DF002 and DF004 ask about the same
+    /// sources).
+    seen: std::sync::Mutex<std::collections::HashMap<String, Entry>>,
 }
 
 /// The ignore file BuildKit uses for `dockerfile` built in `root`: the
@@ -46,7 +49,37 @@ impl DiskContext {
         Ok(DiskContext {
             root: root.to_path_buf(),
             ignore,
+            seen: Default::default(),
         })
+    }
+
+    /// What `path` is, without following a link anywhere on the way, so
+    /// that no link leads out of the root.
+    fn look_up(&self, path: &str) -> Entry {
+        if path.split('/').any(|p| p == "..") {
+            return Entry::Missing;
+        }
+        // The path itself first: most looked-up paths are missing or at the
+        // top, and then one look is enough.
+        let kind = match std::fs::symlink_metadata(self.root.join(path)) {
+            Ok(meta) => Self::kind(&meta),
+            Err(_) => return Entry::Missing,
+        };
+        if let Some((dirs, _)) = path.rsplit_once('/') {
+            let mut at = self.root.clone();
+            for part in dirs.split('/') {
+                at.push(part);
+                match std::fs::symlink_metadata(&at) {
+                    Ok(meta) if meta.file_type().is_dir() => {}
+                    _ => return Entry::Missing,
+                }
+            }
+        }
+        if self.ignore.excludes(path) {
+            Entry::Excluded
+        } else {
+            kind
+        }
     }
 
     fn kind(meta: &std::fs::Metadata) -> Entry {
@@ -70,25 +103,19 @@ impl BuildContext for DiskContext {
         if path.is_empty() {
             return Entry::Dir;
         }
-        // Each part is looked at without following links, so that no
-        // link leads out of the root.
-        let mut at = self.root.clone();
-        let mut kind = Entry::Dir;
-        for part in path.split('/') {
-            if kind != Entry::Dir || part == ".." {
-                return Entry::Missing;
-            }
-            at.push(part);
-            kind = match std::fs::symlink_metadata(&at) {
-                Ok(meta) => Self::kind(&meta),
-                Err(_) => return Entry::Missing,
-            };
+        let cached = self
+            .seen
+            .lock()
+            .ok()
+            .and_then(|seen| seen.get(path).copied());
+        if let Some(entry) = cached {
+            return entry;
         }
-        if self.ignore.excludes(path) {
-            Entry::Excluded
-        } else {
-            kind
+        let entry = self.look_up(path);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(path.to_owned(), entry);
         }
+        entry
     }
 
     fn children(&self, dir: &str) -> Vec<(String, Entry)> {

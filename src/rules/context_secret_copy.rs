@@ -48,6 +48,9 @@ use crate::secrets::files::{secret_kind, worth_reading};
 
 /// What secret a context file is, judged by name and readable content.
 pub fn judge(b: &dyn BuildContext, file: &str, target: &str) -> Option<&'static str> {
+    if !could_be_secret(file) {
+        return None;
+    }
     let named = secret_kind(file, target);
     if named.is_none() && !worth_reading(file) {
         return None;
@@ -58,6 +61,51 @@ pub fn judge(b: &dyn BuildContext, file: &str, target: &str) -> Option<&'static 
         Some(Content::Clean) => None,
         _ => named,
     }
+}
+
+/// A quick look at a file's name before the full judgement: every name
+/// [`secret_kind`] or [`worth_reading`] can accept is a dotfile, or has one
+/// of these pieces (a walk of a big context meets mostly source files).
+fn could_be_secret(path: &str) -> bool {
+    const PIECES: &[&str] = &[
+        "key",
+        "secret",
+        "cred",
+        "token",
+        "priv",
+        "pass",
+        "auth",
+        "id_",
+        "rc",
+        "conf",
+        "env",
+        "json",
+        "pem",
+        "p12",
+        "pfx",
+        "jks",
+        "store",
+        "sec",
+        "ppk",
+        "kdbx",
+        "ring",
+        "properties",
+        "s3cfg",
+        "boto",
+        "settings",
+        "asc",
+        "gpg",
+        "yml",
+        "xml",
+        "ini",
+        "kube",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if name.starts_with('.') || path.contains("/.") {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    PIECES.iter().any(|p| lower.contains(p))
 }
 
 pub fn check(cx: &mut Context<'_, '_, '_>) {

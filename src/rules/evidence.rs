@@ -4,6 +4,10 @@
 //! called; a key that `apt-key add`, `rpm --import` or `gpg --dearmor`
 //! reads is a public signing key.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::facts::TextKind;
 use crate::rules::copies::absolute;
 use crate::rules::Context;
@@ -43,6 +47,10 @@ fn is_credential_path_var(name: &str) -> bool {
     ];
     if KNOWN.contains(&name) {
         return true;
+    }
+    let stems = ["file", "path", "keyfile"];
+    if !crate::secrets::names::contains_any_ignore_case(name, &stems) {
+        return false;
     }
     let w = words(name);
     let ends = |tail: &[&str]| w.len() >= tail.len() && w[w.len() - tail.len()..] == *tail;
@@ -89,9 +97,28 @@ pub fn of_stage(cx: &Context<'_, '_, '_>, idx: usize) -> Evidence {
     ev
 }
 
+/// Words one of which any evidence in a RUN text has (the text is lexed
+/// only then).
+static TRIGGERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "key-file",
+        "keyfile",
+        "credential",
+        "apt-key",
+        "--import",
+        "dearmo",
+        "KUBECONFIG",
+        "KEY_FILE",
+        "CREDENTIALS",
+    ])
+    .expect("valid patterns")
+});
+
 fn run(cx: &Context<'_, '_, '_>, idx: usize, ev: &mut Evidence) {
     for text in cx.facts.run_texts(idx) {
-        if !matches!(text.kind, TextKind::CommandLine | TextKind::Script) {
+        if !matches!(text.kind, TextKind::CommandLine | TextKind::Script)
+            || !TRIGGERS.is_match(text.text)
+        {
             continue;
         }
         let script = text.lex();

@@ -200,15 +200,6 @@ fn declarations(
                     continue;
                 }
             }
-            if from_env
-                && raw
-                    .as_deref()
-                    .is_some_and(|r| !refers_to_declared(cx, idx, r))
-            {
-                // `ENV TOKEN=${TOKEN}` with no ARG or ENV TOKEN before it:
-                // BuildKit expands it to nothing.
-                continue;
-            }
         }
         let written = raw
             .as_deref()
@@ -221,7 +212,15 @@ fn declarations(
             state.public.insert(name.clone());
             continue;
         }
-        let verdict = written.as_deref().map(|v| judge_named(&name, v));
+        // Only a secret name can be repeated by a stand-in value.
+        let secret_name = is_secret_name(&name);
+        let verdict = written.as_deref().map(|v| {
+            if secret_name {
+                judge_named(&name, v)
+            } else {
+                judge(v)
+            }
+        });
         // A default made up so the build runs (`ARG SECRET_KEY=dummy`) asks
         // for no secret.
         if !from_env && verdict == Some(Verdict::Throwaway) {
@@ -269,6 +268,12 @@ fn declarations(
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
         let by_use = !from_env && used_as_secret(state, &name, raw.as_deref());
         if !is_secret_name(&name) && !credential_value && !in_userinfo && !by_use {
+            continue;
+        }
+        let undeclared = |r: &str| !refers_to_declared(cx, idx, r);
+        if from_env && reference && raw.as_deref().is_some_and(undeclared) {
+            // `ENV TOKEN=${TOKEN}` with no ARG or ENV TOKEN before it:
+            // BuildKit expands it to nothing.
             continue;
         }
         if !from_env && literal_value.is_none() && !recorded_later(cx, idx, &name) {

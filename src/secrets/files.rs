@@ -119,13 +119,19 @@ fn is_repository_key(name: &str) -> bool {
 /// `dest` (the path it gets in the image), or `None`.
 pub fn secret_kind(source: &str, dest: &str) -> Option<&'static str> {
     let name = base(source).to_ascii_lowercase();
+    if !could_be_secret(&name, dest) && !could_be_secret(&name, source) {
+        return None;
+    }
     let dest_lower = dest.to_ascii_lowercase();
     let src_lower = source.to_ascii_lowercase();
+    // `dir` is a part of the destination's directories, or of the source's.
+    let dest_dirs = dest_lower.rsplit_once('/').map_or("", |(d, _)| d);
+    let src_dirs = src_lower.rsplit_once('/').map_or("", |(d, _)| d);
     let under = |dir: &str| {
-        dest_lower.contains(&format!("/{dir}/"))
-            || dest_lower.starts_with(&format!("~/{dir}"))
-            || dest_lower.ends_with(&format!("/{dir}"))
-            || src_lower.contains(&format!("{dir}/"))
+        let has = |path: &str| {
+            path.split('/').any(|p| p == dir) || (dir.contains('/') && path.contains(dir))
+        };
+        has(dest_dirs) || has(&dest_lower) && dest_lower.ends_with(dir) || has(src_dirs)
     };
     if let Some(&(_, what)) = SECRET_NAMES.iter().find(|(n, _)| *n == name) {
         if !is_public(&name) {
@@ -185,6 +191,47 @@ pub fn secret_kind(source: &str, dest: &str) -> Option<&'static str> {
         return Some("an env file");
     }
     None
+}
+
+/// A quick look before the full judgement: every name [`secret_kind`]
+/// accepts is a dotfile, lands in a dot directory, or has one of these
+/// pieces.
+fn could_be_secret(name: &str, path: &str) -> bool {
+    const PIECES: &[&str] = &[
+        "key",
+        "secret",
+        "cred",
+        "token",
+        "priv",
+        "pass",
+        "auth",
+        "id_",
+        "pip",
+        "nuget",
+        "pem",
+        "p12",
+        "pfx",
+        "jks",
+        "sec",
+        "ppk",
+        "kdbx",
+        "s3cfg",
+        "settings",
+        "kube",
+        "account",
+        "adminsdk",
+        "gha-creds",
+        "kaggle",
+        "signate",
+        "-sa",
+        "_sa",
+    ];
+    name.starts_with('.')
+        || name.starts_with('_')
+        || path.contains("/.")
+        || path.starts_with('.')
+        || path.starts_with('~')
+        || PIECES.iter().any(|p| name.contains(p))
 }
 
 /// Shorthand for [`secret_kind`].

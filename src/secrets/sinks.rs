@@ -6,9 +6,12 @@
 //! `echo "//r/:_authToken=$T" > .npmrc`).
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::files::is_secret_file;
-use super::names::is_secret_name;
+use super::names::{contains_any_ignore_case, is_secret_name};
 use crate::facts::{Facts, TextKind};
 use crate::shell::{Command, Script};
 use crate::syntax::Keyword;
@@ -61,6 +64,71 @@ const DASH_P_PASSWORD: &[&str] = &[
     "crane",
 ];
 
+/// Credential files a RUN may write a variable into: a text naming none
+/// of them needs a look only where a `$` follows an option.
+static FILES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        ".npmrc",
+        ".netrc",
+        ".ssh",
+        "id_",
+        ".pypirc",
+        "pip.conf",
+        "settings.xml",
+        "config.json",
+        "kaggle",
+        "nuget",
+        "NuGet",
+        "gradle",
+        ".env",
+        ".pem",
+        ".key",
+        ".git-credentials",
+        "credentials",
+    ])
+    .expect("valid patterns")
+});
+
+/// The options whose value is a sink (see [`url_option`]).
+const SINK_OPTIONS: &[&str] = &[
+    "--index-url",
+    "--extra-index-url",
+    "-i",
+    "--index",
+    "--default-index",
+    "--find-links",
+    "-s",
+    "--source",
+    "-Source",
+    "-source",
+];
+
+/// Whether a RUN text may hold a sink, without lexing it: a `$` right
+/// after an option (`-p$X`, `-s $FEED`, `--index-url "${X}"`,
+/// `password=$X`) or a credential file's name.
+fn may_hold_sink(text: &str) -> bool {
+    let b = text.as_bytes();
+    let option_before = memchr::memchr_iter(b'$', b).any(|d| {
+        let head = &b[d.saturating_sub(24)..d];
+        let head = head
+            .iter()
+            .rposition(|c| !matches!(c, b' ' | b'"' | b'\'' | b'='))
+            .map_or(&head[..0], |i| &head[..=i]);
+        let word_start = head
+            .iter()
+            .rposition(|c| c.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let word = &head[word_start..];
+        let word = std::str::from_utf8(word).unwrap_or("");
+        let option = word.split('=').next().unwrap_or(word);
+        SINK_OPTIONS.contains(&option)
+            || option.starts_with("-p")
+            || (option.starts_with('-') || word.ends_with('='))
+                && contains_any_ignore_case(word, &["pass", "pwd", "token", "secret", "auth"])
+    });
+    option_before || FILES.is_match(text)
+}
+
 /// Every variable used as a credential, with why, in the RUNs of a file.
 pub fn credential_variables(facts: &Facts<'_, '_>) -> BTreeMap<String, &'static str> {
     let mut out = BTreeMap::new();
@@ -71,6 +139,7 @@ pub fn credential_variables(facts: &Facts<'_, '_>) -> BTreeMap<String, &'static 
         for text in facts.run_texts(idx) {
             if !matches!(text.kind, TextKind::CommandLine | TextKind::Script)
                 || !text.text.contains('$')
+                || !may_hold_sink(text.text)
             {
                 continue;
             }
