@@ -314,6 +314,14 @@ impl<'c> Run<'c> {
             for warning in &r.env_warnings {
                 eprintln!("dfix: warning: {warning}");
             }
+            for (at, note) in &r.unchecked {
+                eprintln!(
+                    "dfix: note: {}:{}:{}: {note}",
+                    r.path.display(),
+                    at.line,
+                    at.column
+                );
+            }
         }
         let pending = match config.mode {
             Mode::Check => r.has_findings(),

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use crate::combine::ENV_SECRET_ID;
 use crate::config::Settings;
+use crate::context::{BuildContext, DiskContext};
 use crate::deploy::{self, ComposeProposal};
 use crate::envfile::{self, Dialect, IgnoreKind, WantedEntry};
 use crate::rules::{EnvSecret, EnvValue, FileSecret, Finding, SuppressedFinding};
-use crate::syntax::{self, LineIndex, Position};
+use crate::syntax::{self, Keyword, LineIndex, Position};
 use crate::Analysis;
 use crate::{buildcmd, fsio};
 
@@ -101,6 +102,9 @@ pub struct FileReport {
     pub env_warnings: Vec<String>,
     /// What the user should know about the write (a `.env` made private).
     pub notices: Vec<String>,
+    /// What could not be checked, with where (the build context was not
+    /// read, a copied directory is not in it): not findings.
+    pub unchecked: Vec<(Position, String)>,
 }
 
 impl FileReport {
@@ -287,8 +291,24 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
     }
     let mut rule_options = (*options.settings.rules).clone();
     rule_options.runtime_env = runtime_env.is_some();
-    let mut analysis = crate::analyze_parsed_with(&parsed, &existing, &rule_options)
-        .map_err(|e| format!("{name}: {e}"))?;
+    // Only COPY and ADD read the context: a Dockerfile without them never
+    // opens it.
+    let copies = parsed
+        .instructions
+        .iter()
+        .any(|i| matches!(i.effective().keyword, Keyword::Copy | Keyword::Add));
+    let disk = if copies {
+        DiskContext::open(&context_of(path, options), path)
+    } else {
+        Err(String::new())
+    };
+    let input = crate::Input {
+        existing_env: &existing,
+        context: disk.as_ref().ok().map(|c| c as &dyn BuildContext),
+        options: &rule_options,
+    };
+    let mut analysis =
+        crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
     let mut problems = Vec::new();
     unfilled_placeholders(
         &parsed,
@@ -305,15 +325,33 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
         .iter()
         .map(|s| s.finding.span.start)
         .collect();
-    let (positions, suppressed_positions) = if offsets.is_empty() && suppressed.is_empty() {
-        Default::default()
-    } else {
-        let index = LineIndex::new(&original);
-        (
-            index.positions(&original, &offsets),
-            index.positions(&original, &suppressed),
-        )
-    };
+    let noticed: Vec<usize> = analysis.notices.iter().map(|n| n.span.start).collect();
+    // Most files have neither findings nor notes: no index for them.
+    let (positions, suppressed_positions, notice_positions) =
+        if offsets.is_empty() && suppressed.is_empty() && noticed.is_empty() {
+            Default::default()
+        } else {
+            let index = LineIndex::new(&original);
+            (
+                index.positions(&original, &offsets),
+                index.positions(&original, &suppressed),
+                index.positions(&original, &noticed),
+            )
+        };
+    let mut unchecked: Vec<(Position, String)> = notice_positions
+        .into_iter()
+        .zip(&analysis.notices)
+        .map(|(p, n)| (p, n.message.clone()))
+        .collect();
+    if !analysis.notices.is_empty() {
+        match &disk {
+            Err(why) if !why.is_empty() => unchecked.push((
+                Position { line: 1, column: 1 },
+                format!("build context: {why}"),
+            )),
+            _ => {}
+        }
+    }
     let runtime_env_path = runtime_env.filter(|_| analysis.uses_runtime_env());
     let mut report = FileReport {
         path: path.to_path_buf(),
@@ -337,6 +375,7 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
         problems,
         env_warnings: Vec::new(),
         notices: Vec::new(),
+        unchecked,
     };
     if !options.check {
         report.compose = deploy::compose_proposals(
@@ -590,21 +629,10 @@ fn plan_ignores(report: &mut FileReport, context: &Path) -> Result<(), String> {
             .filter_map(|(_, path, _)| relative_to(path, context)),
     );
     entries.extend(report.analysis.files.iter().map(|f| f.source.clone()));
+    entries.extend(report.analysis.exclude.iter().cloned());
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-    // BuildKit reads `<Dockerfile>.dockerignore` instead of the context's
-    // `.dockerignore` when it exists.
-    let own = report.path.with_file_name(format!(
-        "{}.dockerignore",
-        report
-            .path
-            .file_name()
-            .map_or_else(|| "Dockerfile".into(), |n| n.to_string_lossy())
-    ));
-    let dockerignore = if own.is_file() {
-        own
-    } else {
-        context.join(".dockerignore")
-    };
+    // The ignore file BuildKit reads for this Dockerfile.
+    let dockerignore = crate::context::disk::ignore_path(context, &report.path);
     let existing = read_optional(&dockerignore)?;
     if let Some(text) =
         envfile::plan_ignore_update_with_temp(IgnoreKind::Docker, existing.as_deref(), &refs)

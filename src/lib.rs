@@ -10,6 +10,7 @@ pub mod cli;
 pub mod combine;
 pub mod commands;
 pub mod config;
+pub mod context;
 pub mod debug;
 pub mod deploy;
 pub mod driver;
@@ -31,9 +32,10 @@ pub mod tools;
 pub mod walk;
 
 pub use cli::{Config, Mode, Outcome};
+pub use context::BuildContext;
 pub use driver::run;
 pub use env_use::Use;
-pub use rules::{EnvSecret, FileSecret, Finding, Options, Rule, SuppressedFinding};
+pub use rules::{EnvSecret, FileSecret, Finding, Notice, Options, Rule, SuppressedFinding};
 
 /// What dfix finds in one Dockerfile and what it would change.
 #[derive(Debug, Default)]
@@ -60,6 +62,11 @@ pub struct Analysis {
     /// Where literal secret values sit in the original text (fixed or not),
     /// for masking output.
     pub secret_spans: Vec<syntax::Span>,
+    /// What could not be checked (no build context, a source not in it).
+    pub notices: Vec<Notice>,
+    /// Build-context paths the ignore file must leave out, besides the
+    /// sources of [`Analysis::files`].
+    pub exclude: Vec<String>,
 }
 
 impl Analysis {
@@ -83,13 +90,34 @@ pub enum AnalyzeError {
     Rewritten(syntax::SyntaxError),
 }
 
-/// Checks one Dockerfile's text and plans its fix. `existing_env` holds the
-/// keys and values of the `.env` the fix would extend: a literal equal to
-/// one of them reuses its name, and made-up names never take a key that
-/// holds another value.
+/// What [`analyze_with`] knows besides the Dockerfile's text.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    /// The `.env` the fix would extend: a literal equal to one of its
+    /// values reuses its name, and made-up names never take a key that
+    /// holds another value.
+    pub existing_env: &'a envfile::Existing,
+    /// The build context, when it can be read: without it, what `COPY`
+    /// brings from it is not checked (a notice says so).
+    pub context: Option<&'a dyn BuildContext>,
+    /// The run's settings: a configuration's secret names and values, the
+    /// rules it ignores, `--runtime-env`.
+    pub options: &'a Options,
+}
+
+/// Checks one Dockerfile's text and plans its fix, without a build context
+/// and with the default settings. `existing_env` is the `.env` the fix
+/// would extend (see [`Input`]).
 pub fn analyze(source: &str, existing_env: &envfile::Existing) -> Result<Analysis, AnalyzeError> {
     let d = syntax::parse(source)?;
     analyze_parsed(&d, existing_env)
+}
+
+/// [`analyze`] with everything dfix may know: the `.env`, the context and
+/// the settings.
+pub fn analyze_with(source: &str, input: &Input<'_>) -> Result<Analysis, AnalyzeError> {
+    let d = syntax::parse(source)?;
+    analyze_parsed_with(&d, input)
 }
 
 /// [`analyze`] for a file already parsed.
@@ -97,18 +125,23 @@ pub fn analyze_parsed(
     d: &syntax::Dockerfile<'_>,
     existing_env: &envfile::Existing,
 ) -> Result<Analysis, AnalyzeError> {
-    analyze_parsed_with(d, existing_env, &Options::default())
+    analyze_parsed_with(
+        d,
+        &Input {
+            existing_env,
+            context: None,
+            options: &Options::default(),
+        },
+    )
 }
 
-/// [`analyze_parsed`] under the settings in `options` (a configuration's
-/// secret names and values, the rules it ignores, `--runtime-env`).
+/// [`analyze_with`] for a file already parsed.
 pub fn analyze_parsed_with(
     d: &syntax::Dockerfile<'_>,
-    existing_env: &envfile::Existing,
-    options: &Options,
+    input: &Input<'_>,
 ) -> Result<Analysis, AnalyzeError> {
     let facts = facts::Facts::new(d);
-    let mut plan = rules::check(d, &facts, existing_env, options);
+    let mut plan = rules::check(d, &facts, input.existing_env, input.options, input.context);
     let edits = combine::edits(&facts, &mut plan);
     drop(facts);
     // The intents and the plan's indexes are done with.
@@ -121,6 +154,8 @@ pub fn analyze_parsed_with(
         files,
         secret_spans,
         generated,
+        notices,
+        exclude,
         ..
     } = plan;
     let rewritten = fix::apply(d.source, &edits)?;
@@ -138,5 +173,7 @@ pub fn analyze_parsed_with(
         files,
         generated,
         secret_spans,
+        notices,
+        exclude,
     })
 }

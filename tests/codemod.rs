@@ -28,7 +28,18 @@ fn dry_run(name: &str) -> String {
     let dir = support::fixture_copy(name);
     let path = dir.path().join("Dockerfile");
     let r = engine::process(&path, &options(dir.path())).unwrap();
-    support::check_rewrite(&r.original, &r.rewritten, &r.analysis.edits);
+    let disk = dfix::context::DiskContext::open(dir.path(), &path).unwrap();
+    let after = dfix::context::Excluding {
+        inner: &disk,
+        paths: r
+            .analysis
+            .files
+            .iter()
+            .map(|f| f.source.clone())
+            .chain(r.analysis.exclude.iter().cloned())
+            .collect(),
+    };
+    support::check_rewrite_in(&r.original, &r.rewritten, &r.analysis.edits, Some(&after));
     let style = OutputStyle::default();
     let mut out = String::new();
     if r.changes() {

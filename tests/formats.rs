@@ -346,7 +346,7 @@ fn sarif_marks_suppressed_results_and_documents_every_rule() {
         .as_array()
         .unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["DF001", "DF002", "DF003", "DF004", "DF100"]);
+    assert_eq!(ids, ["DF001", "DF002", "DF003", "DF004", "DF005", "DF100"]);
     // The help is the rule's own documentation.
     let help = rules[1]["help"]["text"].as_str().unwrap();
     assert!(help.contains("\nWhy it matters\n"), "{help}");

@@ -432,15 +432,17 @@ fn yaml_environment(yaml: &str, service: &str) -> std::collections::BTreeMap<Str
 /// The analysis of `src`, with or without `--runtime-env`.
 fn analyzed(src: &str, runtime_env: bool) -> dfix::Analysis {
     let d = dfix::syntax::parse(src).unwrap();
-    let m = dfix::analyze_parsed_with(
-        &d,
-        &Default::default(),
-        &dfix::Options {
-            runtime_env,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let env = Default::default();
+    let options = dfix::Options {
+        runtime_env,
+        ..Default::default()
+    };
+    let input = dfix::Input {
+        existing_env: &env,
+        context: None,
+        options: &options,
+    };
+    let m = dfix::analyze_parsed_with(&d, &input).unwrap();
     support::check_rewrite(src, &m.rewritten, &m.edits);
     m
 }

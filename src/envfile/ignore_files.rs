@@ -14,12 +14,10 @@
 //!   globs, `!` negation, `\` escapes). Git's rule that a file in an excluded
 //!   directory cannot be re-included is not modelled; that errs towards
 //!   appending an entry that was not needed, never towards a missing one.
-//! * `.dockerignore` follows Docker's rules: lines are trimmed, `#` in the
-//!   first column starts a comment, patterns are cleaned like Go's
-//!   `filepath.Clean` and anchored at the context root (a leading `/` means
-//!   nothing more), `*` and `?` do not cross `/`, `**` matches any number of
-//!   directories, and a pattern that matches a parent directory excludes
-//!   everything under it.
+//! * `.dockerignore` is read with [`crate::context::dockerignore`], the one
+//!   implementation of BuildKit's rules (patterns anchored at the context
+//!   root, `**`, `!` exceptions, a pattern matching a parent directory
+//!   excludes what is inside).
 //!
 //! A pattern that cannot be understood (an unclosed `[` in `.dockerignore`,
 //! braces in `.gitignore`, which the `ignore` crate would read as
@@ -39,8 +37,6 @@
 //! surrounding whitespace cannot be written faithfully and are skipped.
 
 use std::path::Path;
-
-use regex::Regex;
 
 use super::plan::LineEnding;
 
@@ -236,148 +232,13 @@ fn git_line(line: &str, path: &str) -> Verdict {
 }
 
 fn docker_line(line: &str, path: &str) -> Verdict {
-    // Docker: `#` in the first column starts a comment; then the line is
-    // trimmed, and `!` marks an exception.
-    if line.starts_with('#') {
-        return Verdict::NoMatch;
-    }
-    let mut pattern = line.trim();
-    if pattern.is_empty() {
-        return Verdict::NoMatch;
-    }
-    let negation = pattern.starts_with('!');
-    if negation {
-        pattern = pattern[1..].trim();
-    }
-    if pattern.is_empty() {
-        return Verdict::NoMatch;
-    }
-    let mut cleaned = clean_path(pattern);
-    if cleaned.len() > 1 && cleaned.starts_with('/') {
-        cleaned.remove(0);
-    }
-    let Some(regex) = docker_regex(&cleaned) else {
-        return if negation {
-            Verdict::UnknownInclude
-        } else {
-            Verdict::UnknownExclude
-        };
-    };
-    let path = clean_path(path);
-    let matched = regex.is_match(&path) || {
-        // A pattern matching a parent directory covers what is inside.
-        let parts: Vec<&str> = path.split('/').collect();
-        (1..parts.len()).any(|n| regex.is_match(&parts[..n].join("/")))
-    };
-    match (matched, negation) {
-        (false, _) => Verdict::NoMatch,
-        (true, false) => Verdict::Exclude,
-        (true, true) => Verdict::Include,
-    }
-}
-
-/// Lexical path cleaning with Go's `filepath.Clean` rules: repeated and
-/// trailing `/` go, `.` elements go, `x/..` pairs go, `..` right after the
-/// root goes; an empty result is `.`.
-fn clean_path(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => match parts.last() {
-                Some(&last) if last != ".." => {
-                    parts.pop();
-                }
-                _ if rooted => {}
-                _ => parts.push(".."),
-            },
-            _ => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => joined,
-    }
-}
-
-/// Compiles a cleaned `.dockerignore` pattern to an anchored regex, or
-/// `None` if it is malformed.
-fn docker_regex(pattern: &str) -> Option<Regex> {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut re = String::from("^");
-    let mut i = 0;
-    while i < chars.len() {
-        match chars[i] {
-            '*' if chars.get(i + 1) == Some(&'*') => {
-                i += 1;
-                if chars.get(i + 1) == Some(&'/') {
-                    i += 1;
-                    if i + 1 == chars.len() {
-                        re.push_str(".*");
-                    } else {
-                        re.push_str("(?:.*/)?");
-                    }
-                } else {
-                    re.push_str(".*");
-                }
-            }
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            '\\' => {
-                i += 1;
-                let c = *chars.get(i)?;
-                re.push_str(&regex::escape(&c.to_string()));
-            }
-            '[' => {
-                let mut class = String::from("[");
-                i += 1;
-                if chars.get(i) == Some(&'^') {
-                    class.push('^');
-                    i += 1;
-                }
-                let mut closed = false;
-                let mut empty = true;
-                while let Some(&c) = chars.get(i) {
-                    match c {
-                        ']' if !empty => {
-                            closed = true;
-                            break;
-                        }
-                        '\\' => {
-                            i += 1;
-                            let escaped = *chars.get(i)?;
-                            class.push_str(&class_escape(escaped));
-                        }
-                        '-' if !empty && chars.get(i + 1).is_some_and(|&n| n != ']') => {
-                            class.push('-');
-                        }
-                        _ => class.push_str(&class_escape(c)),
-                    }
-                    empty = false;
-                    i += 1;
-                }
-                if !closed {
-                    return None;
-                }
-                class.push(']');
-                // A class never matches the separator.
-                re.push_str(&format!("[{class}&&[^/]]"));
-            }
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-        i += 1;
-    }
-    re.push('$');
-    Regex::new(&re).ok()
-}
-
-fn class_escape(c: char) -> String {
-    match c {
-        '\\' | '[' | ']' | '^' | '-' | '&' | '~' => format!("\\{c}"),
-        _ => c.to_string(),
+    use crate::context::dockerignore::{match_line, LineMatch};
+    match match_line(line, path) {
+        LineMatch::Skip | LineMatch::NoMatch => Verdict::NoMatch,
+        LineMatch::Matches { exception: false } => Verdict::Exclude,
+        LineMatch::Matches { exception: true } => Verdict::Include,
+        LineMatch::Malformed { exception: true } => Verdict::UnknownInclude,
+        LineMatch::Malformed { exception: false } => Verdict::UnknownExclude,
     }
 }
 
@@ -641,37 +502,6 @@ mod tests {
                 None
             );
         }
-    }
-
-    #[test]
-    fn clean_like_go() {
-        for (input, want) in [
-            ("a//b", "a/b"),
-            ("./a", "a"),
-            ("a/", "a"),
-            ("a/./b/../c", "a/c"),
-            ("../a", "../a"),
-            ("/../a", "/a"),
-            ("", "."),
-            (".", "."),
-            ("/", "/"),
-        ] {
-            assert_eq!(clean_path(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn docker_globs() {
-        let m = |p: &str, path: &str| docker_regex(p).unwrap().is_match(path);
-        assert!(m("**/.env", ".env"));
-        assert!(m("**/.env", "a/b/.env"));
-        assert!(m("a/**", "a/b/c"));
-        assert!(!m("*.env", "a/x.env"));
-        assert!(m("[^a]x", "bx"));
-        assert!(!m("[^a]x", "/x"));
-        assert!(m("[a-c]x", "bx"));
-        assert!(docker_regex("[").is_none());
-        assert!(docker_regex("a\\").is_none());
     }
 
     /// Cross-check the gitignore evaluation against `git check-ignore`

@@ -58,6 +58,14 @@ impl FindingJson {
     }
 }
 
+/// Something dfix could not check: not a finding.
+#[derive(Serialize)]
+pub struct UncheckedJson {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
 #[derive(Serialize)]
 pub struct SecretFileJson {
     pub id: String,
@@ -92,6 +100,9 @@ pub struct FileJson {
     /// What the user should know about the write (a `.env` made private).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// What could not be checked (the build context was not read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unchecked: Vec<UncheckedJson>,
 }
 
 impl FileJson {
@@ -111,6 +122,7 @@ impl FileJson {
             compose: Vec::new(),
             written: false,
             notices: Vec::new(),
+            unchecked: Vec::new(),
         }
     }
 
@@ -166,6 +178,15 @@ impl FileJson {
             compose: r.compose.clone(),
             written: r.written,
             notices: r.notices.clone(),
+            unchecked: r
+                .unchecked
+                .iter()
+                .map(|(at, message)| UncheckedJson {
+                    line: at.line,
+                    column: at.column,
+                    message: message.clone(),
+                })
+                .collect(),
         }
     }
 }

@@ -44,18 +44,31 @@ fn uri(path: &str) -> String {
 }
 
 /// The run as a SARIF log. Files that could not be read, and problems
-/// planning a fix (a broken `.env`), become tool notifications; a file's
-/// findings are results whatever else went wrong.
+/// planning a fix (a broken `.env`), become tool notifications (errors);
+/// what could not be checked becomes notes; a file's findings are results
+/// whatever else went wrong.
 pub fn document(files: &[FileJson]) -> String {
     let ids: Vec<&str> = rules::ALL.iter().map(|r| r.id()).collect();
     let mut results = Vec::new();
     let mut notifications = Vec::new();
+    // What could not be checked: notes, which do not fail the run.
+    let mut notes = Vec::new();
     for f in files {
         if let Some(error) = &f.error {
             notifications.push(json!({
                 "level": "error",
                 "message": { "text": error },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&f.path) } } }]
+            }));
+        }
+        for note in &f.unchecked {
+            notes.push(json!({
+                "level": "note",
+                "message": { "text": note.message },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": uri(&f.path) },
+                    "region": { "startLine": note.line, "startColumn": note.column }
+                } }]
             }));
         }
         for finding in &f.findings {
@@ -104,7 +117,7 @@ pub fn document(files: &[FileJson]) -> String {
             },
             "invocations": [{
                 "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications
+                "toolExecutionNotifications": notifications.into_iter().chain(notes).collect::<Vec<_>>()
             }],
             "results": results
         }]

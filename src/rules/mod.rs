@@ -5,7 +5,10 @@
 //! intents of all rules into one set of byte edits. A new rule is one file
 //! and one line in [`RULES`].
 
+pub mod context_secret_copy;
+pub(crate) mod copies;
 pub mod docs;
+pub(crate) mod evidence;
 pub mod hardcoded_credential;
 pub mod persisted_credential;
 mod runtime_secret;
@@ -13,10 +16,11 @@ pub mod secret_build_arg;
 pub mod secret_file_copy;
 pub mod unused_suppression;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::context::BuildContext;
 use crate::env_use::Use;
 use crate::facts::Facts;
 use crate::fix::Edit;
@@ -35,16 +39,19 @@ pub enum Rule {
     SecretBuildArg,
     /// DF004: see [`persisted_credential`].
     PersistedCredential,
+    /// DF005: see [`context_secret_copy`].
+    ContextSecretCopy,
     /// DF100: see [`unused_suppression`].
     UnusedSuppression,
 }
 
 /// Every rule, in id order.
-pub const ALL: [Rule; 5] = [
+pub const ALL: [Rule; 6] = [
     Rule::HardcodedCredential,
     Rule::SecretFileCopy,
     Rule::SecretBuildArg,
     Rule::PersistedCredential,
+    Rule::ContextSecretCopy,
     Rule::UnusedSuppression,
 ];
 
@@ -56,6 +63,8 @@ const RULES: &[fn(&mut Context<'_, '_, '_>)] = &[
     hardcoded_credential::check,
     persisted_credential::check,
     secret_file_copy::check,
+    // After DF002: a file it reported is not reported again.
+    context_secret_copy::check,
     // Last: it reports the suppressions the others did not use.
     unused_suppression::check,
 ];
@@ -67,6 +76,7 @@ impl Rule {
             Rule::SecretFileCopy => "DF002",
             Rule::SecretBuildArg => "DF003",
             Rule::PersistedCredential => "DF004",
+            Rule::ContextSecretCopy => "DF005",
             Rule::UnusedSuppression => "DF100",
         }
     }
@@ -84,6 +94,7 @@ impl Rule {
             Rule::SecretFileCopy => "secret-file-copy",
             Rule::SecretBuildArg => "secret-build-arg",
             Rule::PersistedCredential => "persisted-credential",
+            Rule::ContextSecretCopy => "context-secret-copy",
             Rule::UnusedSuppression => "unused-suppression",
         }
     }
@@ -96,6 +107,9 @@ impl Rule {
                 "a secret is passed as a build argument or environment variable"
             }
             Rule::PersistedCredential => "a command writes a credential it is given into the image",
+            Rule::ContextSecretCopy => {
+                "a COPY of a directory brings a secret file from the build context"
+            }
             Rule::UnusedSuppression => "a suppression comment silences nothing",
         }
     }
@@ -119,6 +133,14 @@ impl Finding {
     pub fn fixable(&self) -> bool {
         self.manual.is_none()
     }
+}
+
+/// Something dfix could not check, with where it is: not a finding (a
+/// clean file gets notices too), but worth saying.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub span: Span,
+    pub message: String,
 }
 
 /// A finding a person has silenced: reported as such, never fixed.
@@ -269,6 +291,13 @@ pub struct Plan {
     pub literal_uses: Vec<LiteralUse>,
     /// Secret files dfix writes next to the `.env` file and mounts.
     pub generated: Vec<GeneratedFile>,
+    /// What could not be checked.
+    pub notices: Vec<Notice>,
+    /// Context paths the ignore file must now leave out (besides the
+    /// sources of [`Plan::files`]).
+    pub exclude: Vec<String>,
+    /// Context paths of the secret files DF002 reported (DF005 leaves them).
+    pub reported_sources: BTreeSet<String>,
     env_index: HashMap<String, usize>,
     by_value: HashMap<String, usize>,
     taken: HashSet<String>,
@@ -277,6 +306,10 @@ pub struct Plan {
 }
 
 impl Plan {
+    pub fn notice(&mut self, span: Span, message: String) {
+        self.notices.push(Notice { span, message });
+    }
+
     pub fn intend(&mut self, intent: Intent) {
         self.intents.push(intent);
     }
@@ -376,10 +409,12 @@ pub struct Options {
 }
 
 /// What a rule sees: the file, its facts, the existing `.env`, the run's
-/// policy on secrets, the file's suppressions, the plan.
+/// policy on secrets, the file's suppressions, the build context (when
+/// there is one to read), the plan.
 pub struct Context<'a, 'd, 's> {
     pub d: &'d Dockerfile<'s>,
     pub facts: &'a Facts<'d, 's>,
+    pub build: Option<&'a dyn BuildContext>,
     /// Keys and values of the existing `.env`.
     pub existing: &'a BTreeMap<String, String>,
     /// Its derived entries' text.
@@ -513,6 +548,7 @@ pub fn check(
     facts: &Facts<'_, '_>,
     env: &crate::envfile::Existing,
     options: &Options,
+    build: Option<&dyn BuildContext>,
 ) -> Plan {
     let existing = &env.values;
     let mut existing_keys: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -525,6 +561,7 @@ pub fn check(
     let mut cx = Context {
         d,
         facts,
+        build,
         existing,
         existing_derived: &env.derived,
         existing_keys,

@@ -87,10 +87,15 @@ struct FileState {
     settled: std::collections::BTreeSet<String>,
     /// Secret-sounding variables whose value is public (a fingerprint).
     public: std::collections::BTreeSet<String>,
+    /// Variables that are secrets by where RUNs use them.
+    by_use: std::collections::BTreeMap<String, &'static str>,
 }
 
 pub fn check(cx: &mut Context<'_, '_, '_>) {
-    let mut state = FileState::default();
+    let mut state = FileState {
+        by_use: crate::secrets::sinks::credential_variables(cx.facts),
+        ..FileState::default()
+    };
     for s in 0..cx.facts.stages.len() {
         stage(cx, s, &mut state);
     }
@@ -243,7 +248,20 @@ fn declarations(
             state.public.insert(name.clone());
             continue;
         }
-        let verdict = written.as_deref().map(|v| cx.policy.judge(v));
+        // Only a secret name can be repeated by a stand-in value.
+        let secret_name = cx.policy.is_secret_name(&name);
+        let verdict = written.as_deref().map(|v| {
+            if secret_name {
+                cx.policy.judge_named(&name, v)
+            } else {
+                cx.policy.judge(v)
+            }
+        });
+        // A default made up so the build runs (`ARG SECRET_KEY=dummy`) asks
+        // for no secret.
+        if !from_env && verdict == Some(Verdict::Throwaway) {
+            continue;
+        }
         let stand_in = verdict.is_some_and(|v| v != Verdict::Secret);
         if from_env && stand_in {
             // `ENV PASSWORD=XXXXXX`: a stand-in for run-time configuration.
@@ -284,7 +302,8 @@ fn declarations(
             continue;
         }
         let in_userinfo = cx.facts.userinfo_vars.contains(&name);
-        if !cx.policy.is_secret_name(&name) && !credential_value && !in_userinfo {
+        let by_use = !from_env && used_as_secret(state, &name, raw.as_deref());
+        if !cx.policy.is_secret_name(&name) && !credential_value && !in_userinfo && !by_use {
             if let Some(i) = copied_from {
                 let kw = ins.keyword_upper(cx.src());
                 vars[i].blocked.get_or_insert(format!(
@@ -294,6 +313,20 @@ fn declarations(
             }
             continue;
         }
+        let undeclared = |r: &str| !refers_to_declared(cx, idx, r);
+        if from_env && reference && raw.as_deref().is_some_and(undeclared) {
+            // `ENV TOKEN=${TOKEN}` with no ARG or ENV TOKEN before it:
+            // BuildKit expands it to nothing.
+            continue;
+        }
+        if !from_env && literal_value.is_none() && !recorded_later(cx, idx, &name) {
+            // Declared after the stage's last RUN and used by nothing that
+            // stores it: no value of it reaches the image.
+            continue;
+        }
+        // A default of an argument secret only by its use is not itself
+        // a credential (`ARG FEED=test`).
+        let literal_value = literal_value.filter(|_| !by_use || cx.policy.is_secret_name(&name));
         let value = literal_value
             .or_else(|| {
                 (!from_env && raw.is_none())
@@ -628,4 +661,61 @@ fn global_args(cx: &mut Context<'_, '_, '_>, state: &FileState) {
             cx.plan.intend(Intent::DeleteDeclaration(idx, kv.span));
         }
     }
+}
+
+/// An ARG that RUNs use as a credential (an index URL, a password option,
+/// what goes into a key file), unless its default is a URL without a
+/// password (a public index).
+fn used_as_secret(state: &FileState, name: &str, raw: Option<&str>) -> bool {
+    let public_url = raw.map(literal).is_some_and(|v| {
+        crate::secrets::url::positions(&v, "://")
+            .next()
+            .and_then(|p| crate::secrets::url::parse_url(&v, p))
+            .is_some_and(|u| u.userinfo.is_none())
+    });
+    state.by_use.contains_key(name) && !public_url
+}
+
+/// Whether a build argument declared at `decl` reaches the image: a later
+/// RUN of the stage records every argument in scope in its history, and
+/// ENV, LABEL, USER, WORKDIR, EXPOSE, VOLUME, STOPSIGNAL and the paths of
+/// COPY/ADD expand it where the image keeps it.
+fn recorded_later(cx: &Context<'_, '_, '_>, decl: usize, name: &str) -> bool {
+    let d = cx.d;
+    d.instructions[decl + 1..]
+        .iter()
+        .take_while(|i| i.keyword != Keyword::From)
+        .any(|i| match i.keyword {
+            Keyword::Run => true,
+            Keyword::Cmd | Keyword::Entrypoint | Keyword::Healthcheck => false,
+            _ => references(i.span.text(d.source), name),
+        })
+}
+
+/// Whether the variable a reference value (`$X`, `${X:-}`) names is
+/// declared by an ARG or ENV before `idx` in its stage or the stages it
+/// builds on, or is one the base image is known to set.
+fn refers_to_declared(cx: &Context<'_, '_, '_>, idx: usize, raw: &str) -> bool {
+    let script = Script::command_line(raw);
+    let Some(var) = script.vars.first().map(|v| v.name.clone()) else {
+        return true;
+    };
+    if matches!(var.as_str(), "PATH" | "HOME" | "HOSTNAME" | "LANG" | "USER") {
+        return true;
+    }
+    let mut stage = cx.facts.stage_of[idx];
+    let mut before = idx;
+    while let Some(s) = stage {
+        let range = cx.facts.stages[s].instructions.clone();
+        let declared = cx.d.instructions[range.start..before].iter().any(|i| {
+            matches!(i.keyword, Keyword::Arg | Keyword::Env)
+                && matches!(&i.args, Args::KeyValues(pairs) if pairs.iter().any(|kv| kv.key.value == var))
+        });
+        if declared {
+            return true;
+        }
+        stage = cx.facts.stages[s].parent;
+        before = stage.map_or(0, |p| cx.facts.stages[p].instructions.end);
+    }
+    false
 }

@@ -1,11 +1,22 @@
 //! DF002 `secret-file-copy`.
 //!
-//! **What it catches:** `COPY`/`ADD` of a credential file — `.netrc`,
-//! `.npmrc`, `.pypirc`, `pip.conf`, `.git-credentials`, SSH keys (`id_rsa`,
-//! `id_ed25519`, `*.pem`, `*.key`, anything copied into `~/.ssh/`),
-//! `.aws/credentials`, `.docker/config.json`, `settings.xml`, `auth.json`,
-//! `NuGet.Config`, `.env` — alone, among other sources, or renamed on the way
-//! in; whether or not a later `RUN` removes it.
+//! **What it catches:** `COPY`/`ADD` of a credential file that the
+//! instruction names — `.netrc`, `.npmrc`, `.pypirc`, `pip.conf`,
+//! `.git-credentials`, SSH keys (`id_rsa`, `*.pem`, `*.key`, anything copied
+//! into `~/.ssh/`), `.aws/credentials`, `.docker/config.json`,
+//! `settings.xml`, `NuGet.Config`, `.env` and `.env.*`, key stores (`*.p12`,
+//! `*.jks`, `keystore.*`), GPG secret keys (`secring.*`, `*.sec`), cloud
+//! service-account keys (`serviceAccountKey.json`, `*-adminsdk-*.json`,
+//! `key.json`), `kaggle.json` — alone, among other sources, in the JSON form,
+//! by a wildcard whose fixed part is such a name (`.env*`), or renamed on the
+//! way in (the name it gets counts too). A file that the stage names as a
+//! credential (`GOOGLE_APPLICATION_CREDENTIALS`, `gcloud --key-file`) is one
+//! whatever it is called. A credential *directory* copied by name (`.aws`,
+//! `.ssh`, `.gnupg`, `.docker`, `.kube`, `.config/gcloud`) counts with the
+//! secret files inside it. When the file is in the build context, its
+//! content decides: an `.npmrc` that only holds `${NPM_TOKEN}` or a docker
+//! `config.json` with only a credential helper is not a secret, and public
+//! keys (`apt-key add`, certificates, `*.pub`) never are.
 //!
 //! **Why it matters:** `rm` in a later layer hides the file but the layer that
 //! `COPY` made still holds it: anyone with the image can extract it.
@@ -29,129 +40,133 @@
 //! list, or one operand. A file that is never removed may be needed at run
 //! time, and a copy from another stage, by wildcard, or by a user name the
 //! mount cannot take is not the context's file: those are reported, not
-//! fixed.
+//! fixed. The secret files of a credential directory read in the context
+//! are left out of the context by `.dockerignore` and mounted for the `RUN`s
+//! after the copy (as DF005 does); without the context, the directory is
+//! reported.
 
-use crate::facts::{join, TextKind};
-use crate::fix::Edit;
-use crate::rules::{Context, FileSecret, Intent, Rule};
-use crate::secrets::files::is_secret_file;
-use crate::syntax::{Args, Keyword, Span};
-
-/// Operands naming a copied secret file in one `rm`/`chmod`/`chown`.
-#[derive(Debug, Clone)]
-struct Cleanup {
-    run: usize,
-    text: usize,
-    command: usize,
-    operands: usize,
-    mine: Vec<usize>,
-}
-
-/// A secret file copied into the image by a stage.
-#[derive(Debug)]
-struct CopiedFile {
-    copy: usize,
-    /// The source word (the whole COPY goes when it is the only one).
-    source_word: Span,
-    only_source: bool,
-    source: String,
-    target: String,
-    mount_options: String,
-    /// RUNs while it is present, and the one that removes it.
-    runs: Vec<usize>,
-    removed_by: Option<usize>,
-    cleanups: Vec<Cleanup>,
-    blocked: Option<String>,
-}
+use crate::context::{glob, source_path, Entry};
+use crate::rules::copies::{self, absolute, copy_args, CopiedFile, Origin};
+use crate::rules::evidence::{self, Evidence};
+use crate::rules::{Context, Rule};
+use crate::secrets::content::{judge_content, Content};
+use crate::secrets::files::{secret_dir, secret_kind, worth_reading};
 
 pub fn check(cx: &mut Context<'_, '_, '_>) {
-    for s in 0..cx.facts.stages.len() {
-        let stage = cx.facts.stages[s].clone();
-        let mut files: Vec<CopiedFile> = Vec::new();
-        for idx in stage.instructions.clone() {
-            match cx.d.instructions[idx].keyword {
-                Keyword::Copy | Keyword::Add => copy(cx, idx, &mut files),
-                Keyword::Run if files.iter().any(|f| f.removed_by.is_none()) => {
-                    cleanups(cx, idx, &mut files);
-                }
-                _ => {}
-            }
+    let mut cache: Option<(usize, Evidence)> = None;
+    copies::each_stage(cx, |cx, idx, files| {
+        let stage = cx.facts.stage_of[idx].unwrap_or(0);
+        if cache.as_ref().is_none_or(|(s, _)| *s != stage) {
+            cache = Some((stage, evidence::of_stage(cx, idx)));
         }
-        settle(cx, files, stage.windows);
-    }
+        let ev = &cache.as_ref().expect("just set").1;
+        copy(cx, idx, files, ev);
+    });
 }
 
-fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>) {
-    let ins = &cx.d.instructions[idx];
-    let (words, json) = match &ins.args {
-        Args::Words(w) => (w, false),
-        Args::Exec(w) => (w, true),
-        _ => return,
-    };
-    if words.len() < 2 {
+/// The part of a wildcard source's last name before the first wildcard:
+/// `.env*` names `.env`.
+fn fixed_part(source: &str) -> &str {
+    let name = source.rsplit('/').next().unwrap_or(source);
+    let end = name.find(['*', '?', '[']).unwrap_or(name.len());
+    &name[..end]
+}
+
+fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>, ev: &Evidence) {
+    let Some(args) = copy_args(cx.d, idx) else {
         return;
-    }
-    let workdir = cx.facts.workdir[idx].as_deref();
-    let non_root = cx.facts.non_root[idx];
-    let (dest, sources) = words.split_last().expect("two words");
-    let dest = dest.value.as_ref();
-    let dir_dest = dest.ends_with('/') || dest == "." || sources.len() > 1;
-    for source in sources {
-        let path = source.value.as_ref();
-        // Renamed on the way in: the name it gets counts too.
-        let lands_as_secret = !dir_dest && is_secret_file(dest, dest);
-        if !is_secret_file(path, dest) && !lands_as_secret {
+    };
+    let ins = &cx.d.instructions[idx];
+    let from_stage = ins.flag("from").is_some();
+    let (mount_options, blocked_by_user) = copies::mount_options(cx, idx);
+    let only_source = args.sources.len() == 1;
+    for &(span, source) in &args.sources {
+        if source.contains("://") || source.starts_with("git@") {
             continue;
         }
-        let base = path
+        let variable = source.contains('$') || args.dest.contains('$');
+        let wildcard = glob::has_wildcard(source);
+        let base = source
             .trim_end_matches('/')
             .rsplit('/')
             .next()
-            .unwrap_or(path);
-        let in_image = if dir_dest {
-            join(dest, base)
+            .unwrap_or(source);
+        let in_image = if args.dir_dest {
+            crate::facts::join(args.dest, base)
         } else {
-            dest.to_owned()
+            args.dest.to_owned()
         };
-        let target = if in_image.starts_with('/') {
-            in_image
-        } else {
-            workdir.map_or(in_image.clone(), |w| join(w, &in_image))
+        let target = absolute(cx, idx, &in_image);
+        let path = (!from_stage && !variable)
+            .then(|| source_path(source))
+            .flatten();
+        let entry = match (cx.build, &path) {
+            (Some(b), Some(p)) if !wildcard => Some(b.entry(p)),
+            _ => None,
         };
-        let mut blocked = None;
-        if path.contains("://") || path.starts_with("git@") {
-            blocked = Some("ADD downloads it: it is not a file of the build context".into());
-        } else if ins.flag("from").is_some() {
-            blocked = Some("copied from another stage or image, not the build context".into());
-        } else if path.contains(['*', '?', '$', '[']) || dest.contains('$') {
-            blocked = Some("the path uses a wildcard or a variable".into());
-        } else if json && sources.len() > 1 {
-            blocked = Some("one source of a JSON-form COPY with several".into());
-        }
-        let mut mount_options = String::new();
-        if let Some(chown) = ins.flag("chown").and_then(|f| f.value()) {
-            let (user, group) = chown.split_once(':').unwrap_or((chown, chown));
-            if user.bytes().all(|b| b.is_ascii_digit()) && group.bytes().all(|b| b.is_ascii_digit())
-            {
-                mount_options.push_str(&format!(",uid={user},gid={group}"));
-            } else if non_root {
-                blocked = Some(format!(
-                    "--chown={chown} names a user; a mount needs numeric ids"
-                ));
+        if !wildcard {
+            if let Some(what) = secret_dir(source, args.dest) {
+                directory(cx, idx, files, (span, source), args.dest, entry, what);
+                continue;
             }
-        } else if non_root {
-            blocked = Some("a non-root USER reads it; give the mount a uid".into());
+            if entry == Some(Entry::Dir) || source == "." || source.ends_with('/') {
+                // A directory that does not say what it holds: DF005.
+                continue;
+            }
         }
-        if let Some(mode) = ins.flag("chmod").and_then(|f| f.value()) {
-            mount_options.push_str(&format!(",mode=0{}", mode.trim_start_matches('0')));
+        let named = if wildcard {
+            let fixed = fixed_part(source);
+            (!fixed.is_empty())
+                .then(|| secret_kind(fixed, &target))
+                .flatten()
+        } else {
+            secret_kind(source, &target).or_else(|| {
+                (!args.dir_dest)
+                    .then(|| secret_kind(args.dest, args.dest))
+                    .flatten()
+            })
+        };
+        let used = ev
+            .names_credential(&target)
+            .then_some("a credential file the build names");
+        let content = match (cx.build, &path, entry) {
+            (Some(b), Some(p), Some(Entry::File)) if worth_reading(p) || named.is_some() => {
+                b.read(p).map(|t| judge_content(base, &t))
+            }
+            _ => None,
+        };
+        let what = match content {
+            Some(Content::Secret(what)) => Some(what),
+            Some(Content::Clean) => None,
+            _ => named.or(used),
+        };
+        let Some(what) = what else { continue };
+        if ev.names_public(&target) {
+            continue;
         }
+        let blocked = if from_stage {
+            Some("copied from another stage or image, not the build context".to_owned())
+        } else if wildcard || variable {
+            Some("the path uses a wildcard or a variable".to_owned())
+        } else if args.json && !only_source {
+            Some("one source of a JSON-form COPY with several".to_owned())
+        } else {
+            blocked_by_user.clone()
+        };
         files.push(CopiedFile {
+            rule: Rule::SecretFileCopy,
             copy: idx,
-            source_word: source.span,
-            only_source: sources.len() == 1,
-            source: in_context(path),
+            span,
+            origin: Origin::Named {
+                word: span,
+                only_source,
+            },
+            source: path
+                .clone()
+                .unwrap_or_else(|| source.trim_start_matches("./").to_owned()),
             target,
-            mount_options,
+            mount_options: mount_options.clone(),
+            what,
             runs: Vec::new(),
             removed_by: None,
             cleanups: Vec::new(),
@@ -160,183 +175,71 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>) {
     }
 }
 
-/// A COPY source as BuildKit resolves it: inside the build context, `..`
-/// and a leading `/` go no further than its root. The build command's
-/// `--secret src=` is made from this, so it never points outside.
-fn in_context(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
-/// Whether an `rm`/`chmod` operand names the copied file.
-fn names_file(a: &str, f: &CopiedFile) -> bool {
-    let base = f.target.rsplit('/').next().unwrap_or(&f.target);
-    let a = a.trim_end_matches('/');
-    a == f.target
-        || a == base
-        || a == format!("./{base}")
-        || a.strip_prefix('~').is_some_and(|r| f.target.ends_with(r))
-        || a.strip_prefix("$HOME")
-            .is_some_and(|r| f.target.ends_with(r))
-        || (!a.starts_with('/') && f.target.ends_with(&format!("/{a}")))
-}
-
-/// A RUN while secret files are present: it needs them, and it may remove
-/// them (`rm`) or change them (`chmod`, `chown`), which a mount makes moot.
-fn cleanups(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut [CopiedFile]) {
-    for f in files.iter_mut().filter(|f| f.removed_by.is_none()) {
-        f.runs.push(idx);
-    }
-    let texts = cx.facts.run_texts(idx);
-    for (t, text) in texts.iter().enumerate() {
-        if !matches!(text.kind, TextKind::CommandLine | TextKind::Script) {
-            continue;
-        }
-        let script = text.lex();
-        if script.incomplete {
-            // The shell refuses this text: nothing in it is edited.
-            continue;
-        }
-        for (c, cmd) in script.commands.iter().enumerate() {
-            if cmd.group || cmd.nested {
-                continue;
-            }
-            let Some(program) = script.program(cmd) else {
+/// A credential directory copied by name: with the context, its secret
+/// files; without, the directory is reported.
+fn directory(
+    cx: &mut Context<'_, '_, '_>,
+    idx: usize,
+    files: &mut Vec<CopiedFile>,
+    (span, source): (crate::syntax::Span, &str),
+    dest: &str,
+    entry: Option<Entry>,
+    what: &'static str,
+) {
+    let ins = &cx.d.instructions[idx];
+    let from_stage = ins.flag("from").is_some();
+    let dir = source_path(source).unwrap_or_default();
+    if let (Some(b), Some(Entry::Dir)) = (cx.build, entry) {
+        let listing = b.files_under(&dir);
+        let (mount_options, blocked) = copies::mount_options(cx, idx);
+        for file in &listing.files {
+            let rel = file.strip_prefix(&format!("{dir}/")).unwrap_or(file);
+            let target = absolute(cx, idx, &crate::facts::join(dest, rel));
+            let Some(kind) = super::context_secret_copy::judge(b, file, &target) else {
                 continue;
             };
-            let args = script.args(cmd);
-            let operands: Vec<usize> = match program {
-                "rm" => args
-                    .iter()
-                    .copied()
-                    .filter(|&w| !script.value(w).starts_with('-'))
-                    .collect(),
-                "chmod" | "chown" => args
-                    .iter()
-                    .copied()
-                    .filter(|&w| !script.value(w).starts_with('-'))
-                    .skip(1)
-                    .collect(),
-                _ => continue,
-            };
-            for f in files.iter_mut().filter(|f| f.removed_by.is_none()) {
-                let mine: Vec<usize> = operands
-                    .iter()
-                    .copied()
-                    .filter(|&w| names_file(script.value(w), f))
-                    .collect();
-                if mine.is_empty() {
-                    continue;
-                }
-                if program == "rm" {
-                    f.removed_by = Some(idx);
-                }
-                // A mounted secret is read-only: its rm, chmod and chown go
-                // once the file is known to be fixed.
-                f.cleanups.push(Cleanup {
-                    run: idx,
-                    text: t,
-                    command: c,
-                    operands: operands.len(),
-                    mine,
-                });
-            }
+            files.push(CopiedFile {
+                rule: Rule::SecretFileCopy,
+                copy: idx,
+                span,
+                origin: Origin::Brought {
+                    exclude: file.clone(),
+                },
+                source: file.clone(),
+                target,
+                mount_options: mount_options.clone(),
+                what: kind,
+                runs: Vec::new(),
+                removed_by: None,
+                cleanups: Vec::new(),
+                blocked: blocked.clone(),
+            });
         }
+        if listing.truncated {
+            cx.plan.notice(
+                span,
+                format!("{source}: more files than dfix reads; not all were checked"),
+            );
+        }
+        return;
     }
-}
-
-/// A secret id from a file name: `.netrc` → `netrc`.
-fn secret_id(name: &str) -> String {
-    let id: String = name
-        .trim_start_matches('.')
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if id.is_empty() {
-        "secret".into()
+    let name = source.trim_end_matches('/');
+    let reason = if from_stage {
+        "copied from another stage or image, not the build context".to_owned()
+    } else if cx.build.is_none() {
+        "the build context was not read, so which of its files are secret is unknown; \
+         leave them out with .dockerignore and mount them where RUNs read them"
+            .to_owned()
     } else {
-        id
-    }
-}
-
-fn settle(cx: &mut Context<'_, '_, '_>, files: Vec<CopiedFile>, windows: bool) {
-    for f in files {
-        let name = f.source.rsplit('/').next().unwrap_or(&f.source).to_owned();
-        let span = f.source_word;
-        let message = format!("secret file {name} is copied into an image layer");
-        let reason = f
-            .blocked
-            .clone()
-            .or_else(|| windows.then(|| "Windows stage".to_owned()))
-            .or_else(|| {
-                f.removed_by.is_none().then(|| {
-                    "never removed: it may be needed at run time; mount it where it is used"
-                        .to_owned()
-                })
-            });
-        if let Some(reason) = reason {
-            cx.report(Rule::SecretFileCopy, span, message, Some(reason));
-            continue;
-        }
-        if !cx.report(Rule::SecretFileCopy, span, message, None) {
-            continue;
-        }
-        let base = secret_id(&name);
-        let mut id = base.clone();
-        let mut n = 2;
-        while cx.plan.files.iter().any(|x| x.id == id) {
-            id = format!("{base}_{n}");
-            n += 1;
-        }
-        for c in &f.cleanups {
-            cx.plan.intend(Intent::RemoveOperands {
-                run: c.run,
-                text: c.text,
-                command: c.command,
-                operands: c.mine.clone(),
-                total: c.operands,
-            });
-        }
-        let mount = format!("type=secret,id={id},target={}{}", f.target, f.mount_options);
-        for &run in &f.runs {
-            cx.plan.intend(Intent::Mount(run, mount.clone()));
-        }
-        if f.only_source {
-            cx.plan.intend(Intent::DeleteInstruction(f.copy));
-        } else {
-            let start = cx.src()[..span.start].trim_end_matches([' ', '\t']).len();
-            cx.plan.edit(Edit::delete(Span::new(start, span.end)));
-        }
-        cx.plan.files.push(FileSecret {
-            id,
-            source: f.source,
-            target: f.target,
-        });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sources_stay_in_the_context() {
-        assert_eq!(super::in_context("./.netrc"), ".netrc");
-        assert_eq!(super::in_context("../../etc/.netrc"), "etc/.netrc");
-        assert_eq!(super::in_context("/root/.npmrc"), "root/.npmrc");
-        assert_eq!(super::in_context("a/../../b/./c"), "b/c");
+        format!("{name} is not in the build context, so its files could not be checked")
+    };
+    cx.report(
+        Rule::SecretFileCopy,
+        span,
+        format!("directory {name} ({what}) is copied into an image layer"),
+        Some(reason),
+    );
+    if let Some(p) = source_path(source) {
+        cx.plan.reported_sources.insert(p);
     }
 }

@@ -35,8 +35,6 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "unset",
     "redacted",
     "placeholder",
-    "dummy",
-    "fake",
     "unused",
     "example",
     "sample",
@@ -56,6 +54,13 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "token_here",
     // The JDK trust store's published default password.
     "changeit",
+    // Fixed user names of token authentication: the token goes elsewhere.
+    "__token__",
+    "x-access-token",
+    "oauth2accesstoken",
+    "gitlab-ci-token",
+    "x-token-auth",
+    "x-oauth-basic",
     // Metasyntactic words.
     "foo",
     "bar",
@@ -64,9 +69,23 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "foobar",
 ];
 
-/// Pieces that mark a made-up value anywhere in it.
+/// Pieces that mark a made-up value anywhere in it
+/// (`changeme-set-in-compose`, `changeme_in_production`).
 const PLACEHOLDER_PARTS: &[&str] = &[
     "xxxx",
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "change-this",
+    "change_this",
+    "replaceme",
+    "replace_me",
+    "replace-me",
+    "placeholder",
+    "fillme",
+    "fill_me",
+    "fill-me",
     "not-a-secret",
     "notasecret",
     "not_a_secret",
@@ -118,6 +137,50 @@ pub fn judge(value: &str) -> Verdict {
         return Verdict::Throwaway;
     }
     Verdict::Secret
+}
+
+/// [`judge`] for the value of a variable or option `name`: a value that
+/// only repeats the name, or its secret word, stands in for the real one
+/// (`SECRET_KEY=test_SECRET_KEY`, `GIT_PASSWORD=password`,
+/// `API_TOKEN=token`).
+pub fn judge_named(name: &str, value: &str) -> Verdict {
+    let verdict = judge(value);
+    if verdict == Verdict::Secret && repeats_name(name, value) {
+        Verdict::Placeholder
+    } else {
+        verdict
+    }
+}
+
+/// Words a secret name ends with that a value may only repeat.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "apikey",
+    "passphrase",
+];
+
+fn repeats_name(name: &str, value: &str) -> bool {
+    let v = value
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .replace('-', "_");
+    let words = super::names::words(name);
+    let joined = words.join("_");
+    // A name of several words inside the value (`test_SECRET_KEY`); a
+    // one-word name only as the whole value (`password netrc-password` is
+    // a password).
+    (words.len() > 1 && v.contains(&joined))
+        || v == words.concat()
+        || words
+            .iter()
+            .any(|w| *w == v && SECRET_WORDS.contains(&w.as_str()))
 }
 
 /// Shorthand: the value is a credential.
@@ -222,7 +285,7 @@ mod tests {
     #[test]
     fn one_table_for_every_caller() {
         let table = [
-            ("dummy", Placeholder),
+            ("dummy", Throwaway),
             ("changeme", Placeholder),
             ("CHANGEME", Placeholder),
             ("changeit", Placeholder),
@@ -242,6 +305,10 @@ mod tests {
             ("NULL", Placeholder),
             ("redacted", Placeholder),
             ("abcxxxxdef", Placeholder),
+            ("changeme-set-in-compose", Placeholder),
+            ("changeme_in_production", Placeholder),
+            ("__token__", Placeholder),
+            ("x-access-token", Placeholder),
             ("yourapikey", Placeholder),
             ("foo", Placeholder),
             ("yourls", Secret),
@@ -272,6 +339,25 @@ mod tests {
         ];
         for (value, want) in table {
             assert_eq!(judge(value), want, "{value}");
+        }
+    }
+
+    #[test]
+    fn a_value_that_repeats_its_name_stands_in() {
+        let table = [
+            ("SECRET_KEY", "test_SECRET_KEY", Placeholder),
+            ("GIT_PASSWORD", "password", Placeholder),
+            ("MYSQL_PASSWORD", "password", Placeholder),
+            ("API_TOKEN", "token", Placeholder),
+            ("SECRET_KEY", "secretkey", Placeholder),
+            ("POSTGRES_PASSWORD", "postgres", Secret),
+            ("DB_PASSWORD", "hunter2", Secret),
+            ("password", "netrc-password", Secret),
+            ("PASSWORD", "password", Placeholder),
+            ("PAT", "pat", Placeholder),
+        ];
+        for (name, value, want) in table {
+            assert_eq!(judge_named(name, value), want, "{name}={value}");
         }
     }
 

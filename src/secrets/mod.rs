@@ -15,6 +15,7 @@
 //! build step (`SECRET_KEY=build`, `snakeoil`) are not credentials: see
 //! [`judge`]. Weak but real values (`password`, `secret`, `admin`) are.
 
+pub mod content;
 pub mod detect;
 pub mod files;
 pub mod judge;
@@ -22,6 +23,7 @@ pub(crate) mod names;
 mod naming;
 pub mod policy;
 pub mod prefilter;
+pub mod sinks;
 pub mod tokens;
 pub mod url;
 
@@ -31,7 +33,7 @@ mod tests;
 use std::ops::Range;
 
 pub use detect::{find_credentials, Found};
-pub use judge::{judge, Verdict};
+pub use judge::{judge, judge_named, Verdict};
 pub use names::is_secret_name;
 pub use naming::suggest_env_name;
 pub use policy::Policy;

@@ -113,6 +113,18 @@ const SECRET_SUFFIXES: &[&str] = &[
 ];
 
 const KEY_QUALIFIERS: &[&str] = &[
+    // A service-account, storage-account or Kaggle key is the credential,
+    // and so are the keys that publish, upload or sign sessions.
+    "account",
+    "sa",
+    "kaggle",
+    "publish",
+    "upload",
+    "app",
+    "service",
+    "client",
+    "session",
+    "storage",
     "api",
     "access",
     "secret",
@@ -193,10 +205,13 @@ const PUBLIC_WORDS: &[&str] = &["public", "pubkey", "publickey", "keyring", "key
 
 /// Does the name (of a variable, option or config key) hold a secret?
 pub fn is_secret_name(name: &str) -> bool {
-    if let Some(host) = name.strip_prefix("BUNDLE_") {
-        if host.contains("__") {
-            return true;
-        }
+    // Bundler reads `BUNDLE_<HOST>` case-insensitively in spirit: the
+    // lower-case spelling is the same gem-server credential.
+    let bundle = name
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("BUNDLE_"));
+    if bundle && name[7..].contains("__") {
+        return true;
     }
     if matches!(name, "PWD" | "OLDPWD") || !has_secret_stem(name) {
         return false;
@@ -334,6 +349,13 @@ mod tests {
             "NUGET_API_KEY",
             "BUNDLE_GITHUB__COM",
             "BUNDLE_GEMS__CONTRIBSYS__COM",
+            "bundle_gems__host__com",
+            "KAGGLE_KEY",
+            "GCP_SA_KEY",
+            "service_account_key",
+            "AZURE_STORAGE_ACCOUNT_KEY",
+            "MAVEN_PUBLISH_KEY",
+            "APP_KEY",
             "AUTH",
             "NPM_AUTH",
             "AUTH_TOKEN",

@@ -66,6 +66,15 @@ impl Policy {
         judge(value)
     }
 
+    /// [`super::judge::judge_named`] (a value that only repeats its
+    /// variable's name stands in for the real one) under this policy.
+    pub fn judge_named(&self, name: &str, value: &str) -> Verdict {
+        if !self.allow_values.is_empty() && self.allows_value(value) {
+            return Verdict::Throwaway;
+        }
+        super::judge::judge_named(name, value)
+    }
+
     /// The value is a credential by [`Policy::judge`].
     pub fn is_secret_value(&self, value: &str) -> bool {
         self.judge(value) == Verdict::Secret

@@ -209,7 +209,13 @@ pub fn userinfo_variables(text: &str) -> std::collections::BTreeSet<String> {
         if bytes.get(end) != Some(&b'@') {
             continue;
         }
-        let mut rest = &text[start..end];
+        // `user:password`: the password holds the credential, unless it is
+        // the fixed `x-oauth-basic` (or empty) and the token is the user.
+        let info = &text[start..end];
+        let mut rest = match colon(info) {
+            Some(c) if !matches!(&info[c + 1..], "" | "x-oauth-basic") => &info[c + 1..],
+            _ => info,
+        };
         while let Some(d) = rest.find('$') {
             let after = rest[d + 1..].strip_prefix('{').unwrap_or(&rest[d + 1..]);
             let len = after
@@ -250,19 +256,22 @@ mod tests {
         let got = userinfo_variables(
             "pip install -i https://${PYPI_USER}:$PYPI_PASS@${PYPI_URL}/simple x",
         );
+        // The user name is not the credential.
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), ["PYPI_PASS"]);
+        let token_as_user =
+            userinfo_variables("git config url.https://${GITHUB_TOKEN}:@github.com");
         assert_eq!(
-            got.into_iter().collect::<Vec<_>>(),
-            ["PYPI_PASS", "PYPI_USER"]
+            token_as_user.into_iter().collect::<Vec<_>>(),
+            ["GITHUB_TOKEN"]
         );
+        let oauth = userinfo_variables("https://$GH_TOKEN:x-oauth-basic@github.com/o/r");
+        assert_eq!(oauth.into_iter().collect::<Vec<_>>(), ["GH_TOKEN"]);
         assert!(userinfo_variables("git clone git@github.com:$ORG/x").is_empty());
         assert!(userinfo_variables("curl https://h.example.com/$X@y").is_empty());
         let quoted = userinfo_variables(
             "pip install 'git+https://${GIT_LOGIN}:${GIT_PASSWORD}@github.com/o/r'",
         );
-        assert_eq!(
-            quoted.into_iter().collect::<Vec<_>>(),
-            ["GIT_LOGIN", "GIT_PASSWORD"]
-        );
+        assert_eq!(quoted.into_iter().collect::<Vec<_>>(), ["GIT_PASSWORD"]);
     }
 
     #[test]

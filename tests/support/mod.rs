@@ -86,17 +86,28 @@ fn is_format(c: char) -> bool {
     matches!(c as u32, 0xad | 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2064 | 0xfeff)
 }
 
-/// Copies a fixture directory into a fresh temporary directory.
+/// Copies a fixture directory (its build context, subdirectories included)
+/// into a fresh temporary directory.
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name);
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(&from).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-    }
+    copy_tree(&from, dir.path());
     dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// The fixture directories (each holds a `Dockerfile`).
@@ -120,6 +131,18 @@ pub fn fixture_names() -> Vec<String> {
 /// - a second run plans nothing (idempotent) and leaves only findings that
 ///   need a person.
 pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit]) {
+    check_rewrite_in(original, rewritten, edits, None);
+}
+
+/// [`check_rewrite`] for a Dockerfile built with a context: the second run
+/// reads `context` as the fix leaves it (`context::Excluding` with the paths
+/// the fix adds to the ignore file).
+pub fn check_rewrite_in(
+    original: &str,
+    rewritten: &str,
+    edits: &[dfix::fix::Edit],
+    context: Option<&dyn dfix::BuildContext>,
+) {
     dfix::syntax::parse(rewritten)
         .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
     // The output is the input with the planned edits applied, and nothing
@@ -136,7 +159,14 @@ pub fn check_rewrite(original: &str, rewritten: &str, edits: &[dfix::fix::Edit])
             "an edit that changes nothing: {e:?}"
         );
     }
-    let second = dfix::analyze(rewritten, &Default::default()).unwrap();
+    let env = Default::default();
+    let options = dfix::Options::default();
+    let input = dfix::Input {
+        existing_env: &env,
+        context,
+        options: &options,
+    };
+    let second = dfix::analyze_with(rewritten, &input).unwrap();
     assert!(
         second.edits.is_empty(),
         "a second run still plans edits: {:?}\n{rewritten}",

@@ -1,0 +1,1 @@
+import privatestuff; print(privatestuff.NAME)
