@@ -195,3 +195,31 @@ fn replay_one_file() {
         support::check_rewrite(&source, &a.rewritten, &a.edits);
     }
 }
+
+/// Inputs the random test once failed on, cut down: each must rewrite
+/// cleanly (one run converges, the output is the input with its edits).
+#[test]
+fn inputs_found_by_fuzzing() {
+    let cases: &[&str] = &[
+        // An ENV whose value expands a secret that stays keeps it.
+        "FROM node:20\nENV NPM_TOKEN=$NPM_TOKEN\nENV NPM_TOKEN=`$NPM_TOKEN\nRUN npm ci\n",
+        // Shell text in an exec-form word: the value is what its quotes hold.
+        "FROM debian:12\nRUN [\"sh\", \"-c\", \"export DB_PASSWORD='p@ss w$rd!x'\"]\n",
+        // A computed npm config key is no known setting.
+        "FROM node:20\nRUN npm config set<< //r.example.com/:_authToken AKIALQSAJ08XUI6D39ZZ \\\n  # indented\n    git config --global url.\"https://AKIALQSAJ08XUI6D39ZZ@github.com/\".insteadOf https://github.com/\n",
+        // The rm of a written file sits in text the shell refuses.
+        "FROM alpine\nRUN echo \"machine h login u password AKIALQSAJ08XUI6D39ZZ\" > /root/.netrc\nRUN TOKEN=x ./run.sh || rm -f /root/.netrc<< || curl -fsSL -u ci:tok-a-u https://h.example.com/x\n",
+    ];
+    for source in cases {
+        let a = dfix::analyze(source, &Default::default()).unwrap();
+        support::check_rewrite(source, &a.rewritten, &a.edits);
+    }
+    // The exec-form case moves the whole quoted value, not a piece of it.
+    let a = dfix::analyze(cases[1], &Default::default()).unwrap();
+    let values: Vec<&str> = a
+        .env
+        .iter()
+        .filter_map(|e| e.value.secret().map(|v| v.expose()))
+        .collect();
+    assert_eq!(values, ["p@ss w$rd!x"], "{}", a.rewritten);
+}

@@ -643,6 +643,10 @@ fn writes(
                 continue;
             }
             let ls = ltext.lex();
+            if ls.incomplete {
+                // Nothing in a text the shell refuses is edited.
+                continue;
+            }
             for (lc, lcmd) in ls.commands.iter().enumerate() {
                 if !lcmd.nested && !lcmd.group && removes(&ls, lcmd, &target, cx, later) {
                     let operands: Vec<usize> = ls
@@ -676,6 +680,14 @@ fn writes(
              it may be needed at run time; a person decides where it belongs"
         ));
     };
+    // Decided before anything is planned: the caller's own checks come
+    // after this returns.
+    if script.incomplete {
+        return Keeps::Manual(super::INCOMPLETE.into());
+    }
+    if unmoved_credential_in(cx, text.map.span(cmd.range.clone())) {
+        return Keeps::Manual("it is given a credential dfix cannot move: move that first".into());
+    }
     // The file becomes a secret next to .env, mounted where it was written
     // up to (and in) the RUN that removed it.
     let base = target.rsplit('/').next().unwrap_or(&target);

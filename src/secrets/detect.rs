@@ -543,12 +543,24 @@ fn assignments(f: &mut Finder<'_, '_>, w: usize) {
         if !crate::shell::is_name(name) || !f.is_secret_name(name) {
             continue;
         }
-        let end = if whole == Some(e) {
-            v.len()
+        let (start, end) = if whole == Some(e) {
+            (e + 1, v.len())
+        } else if let Some(&q @ (b'\'' | b'"')) = b.get(e + 1) {
+            // Shell text inside a data word (`sh -c "X='a b'"`): the value
+            // is what the quotes hold, unless it holds quoting itself.
+            let Some(len) = memchr::memchr(q, &b[e + 2..]) else {
+                continue;
+            };
+            let inner = &b[e + 2..e + 2 + len];
+            let special: &[u8] = if q == b'"' { b"\"'\\$`" } else { b"'" };
+            if inner.iter().any(|c| special.contains(c)) {
+                continue;
+            }
+            (e + 2, e + 2 + len)
         } else {
-            value_end(v, e + 1)
+            (e + 1, value_end(v, e + 1))
         };
-        if f.policy.judge_named(name, &v[e + 1..end]) != super::Verdict::Secret {
+        if f.policy.judge_named(name, &v[start..end]) != super::Verdict::Secret {
             // `SECRET_KEY=test_SECRET_KEY`: the name, standing in.
             continue;
         }
@@ -557,6 +569,6 @@ fn assignments(f: &mut Finder<'_, '_>, w: usize) {
             name: Some(name),
             ..Ctx::default()
         };
-        f.add(w, e + 1..end, K::SecretAssignment, R::Password, ctx);
+        f.add(w, start..end, K::SecretAssignment, R::Password, ctx);
     }
 }

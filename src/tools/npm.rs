@@ -41,6 +41,10 @@ fn config_set(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
             None => return,
         },
     };
+    if key.contains(['$', '`']) {
+        // The key is computed: which setting it is, is not known.
+        return;
+    }
     let last = key
         .rsplit([':', '.', ']'])
         .next()
