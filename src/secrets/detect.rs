@@ -365,6 +365,9 @@ fn word(f: &mut Finder<'_, '_>, w: usize, host: Option<&str>) {
     if has(v, "_auth") || has(v, "_password") || has(v, "npmAuth") {
         npmrc(f, w);
     }
+    if has(v, "<password>") || has(v, "<passphrase>") || has(v, "ClearTextPassword") {
+        xml_settings(f, w);
+    }
     if v.contains('=') {
         assignments(f, w);
     }
@@ -479,6 +482,51 @@ fn netrc(f: &mut Finder<'_, '_>, w: usize) {
             _ => step = 1,
         }
         i += step;
+    }
+}
+
+/// Build tools' XML settings: Maven's `settings.xml` (`<password>P</password>`,
+/// `<passphrase>`) and NuGet's `<add key="ClearTextPassword" value="P" />`.
+fn xml_settings(f: &mut Finder<'_, '_>, w: usize) {
+    let v = f.value(w);
+    let mut found: Vec<(Range<usize>, &str)> = Vec::new();
+    for (open, close) in [
+        ("<password>", "</password>"),
+        ("<passphrase>", "</passphrase>"),
+    ] {
+        for p in positions(v, open) {
+            let start = p + open.len();
+            let Some(len) = v[start..].find(close) else {
+                continue;
+            };
+            // Text alone: no markup, no line break inside.
+            if !v[start..start + len].contains(['<', '\n']) {
+                found.push((start..start + len, "maven"));
+            }
+        }
+    }
+    for p in positions(v, "ClearTextPassword") {
+        // The same element: `value="..."` before its end.
+        let tag_end = v[p..].find('>').map_or(v.len(), |e| p + e);
+        let Some(at) = v[p..tag_end].find("value=") else {
+            continue;
+        };
+        let q = p + at + "value=".len();
+        let Some(&quote @ (b'"' | b'\'')) = v.as_bytes().get(q) else {
+            continue;
+        };
+        let Some(len) = memchr::memchr(quote, &v.as_bytes()[q + 1..tag_end]) else {
+            continue;
+        };
+        found.push((q + 1..q + 1 + len, "nuget"));
+    }
+    for (range, tool) in found {
+        let ctx = Ctx {
+            tool: Some(tool),
+            name: Some("password"),
+            ..Ctx::default()
+        };
+        f.add(w, range, K::PackageConfig, R::Password, ctx);
     }
 }
 

@@ -145,6 +145,9 @@ fn positives() -> Vec<Case> {
         (s("echo \"machine github.com login bot password netrcpw\" > ~/.netrc"), vec![("netrcpw", K::Netrc)], "GITHUB_COM_PASSWORD"),
         (s("printf 'machine gitlab.example.com\\nlogin ci\\npassword pr1ntfpw\\n' > /root/.netrc"), vec![("pr1ntfpw", K::Netrc)], "GITLAB_EXAMPLE_COM_PASSWORD"),
         (s("cat > /root/.netrc <<EOF\nmachine nexus.example.com\n  login u\n  password hd-pass\nEOF\npip install x"), vec![("hd-pass", K::Netrc)], "NEXUS_EXAMPLE_COM_PASSWORD"),
+        // Build tools' XML settings.
+        (s("cat <<EOF > /root/.m2/settings.xml\n<servers><server><id>p</id><username>ci</username><password>Mvn-pw-77</password></server></servers>\nEOF\nmvn -B validate"), vec![("Mvn-pw-77", K::PackageConfig)], "MAVEN_PASSWORD"),
+        (s("cat > NuGet.Config <<EOF\n<packageSourceCredentials><feed><add key=\"Username\" value=\"ci\" /><add key=\"ClearTextPassword\" value=\"Nu-pw-88\" /></feed></packageSourceCredentials>\nEOF"), vec![("Nu-pw-88", K::PackageConfig)], "NUGET_PASSWORD"),
         // aws, poetry, composer, bundle.
         (s("aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG"), vec![("wJalrXUtnFEMI/K7MDENG", K::AwsConfig)], "AWS_SECRET_ACCESS_KEY"),
         (format!("aws configure set aws_access_key_id {AKIA} --profile ci"), vec![(AKIA, K::AwsAccessKey)], "AWS_ACCESS_KEY_ID"),
@@ -202,6 +205,8 @@ fn finds_credentials_table() {
 
 fn negatives() -> Vec<&'static str> {
     vec![
+        // Settings that only name the password elsewhere.
+        "cat <<'EOF' > settings.xml\n<server><password>${env.MAVEN_PASSWORD}</password></server>\nEOF",
         "git clone git@github.com:org/repo.git",
         "git clone https://github.com/org/repo",
         "docker-php-ext-install pdo_mysql",
