@@ -67,16 +67,22 @@ pub struct RunText<'d, 's> {
     pub kind: TextKind,
     /// For heredoc bodies: the heredoc.
     pub heredoc: Option<&'d Heredoc>,
+    /// The instruction's line holds `<<` where BuildKit's word lexer gave
+    /// up (an open quote): an edit that closed the quote would turn the
+    /// lines after it into a heredoc. Nothing in such a text is rewritten.
+    pub fragile: bool,
 }
 
 impl RunText<'_, '_> {
     /// Lexes the text the way its kind is read.
     pub fn lex(&self) -> Script<'_> {
-        match self.kind {
+        let mut script = match self.kind {
             TextKind::CommandLine => Script::command_line(self.text),
             TextKind::Script => Script::whole(self.text),
             TextKind::Data { expands } => Script::data(self.text, expands),
-        }
+        };
+        script.incomplete |= self.fragile;
+        script
     }
 }
 
@@ -326,6 +332,8 @@ impl<'d, 's> Facts<'d, 's> {
         let d = self.d;
         let ins = &d.instructions[idx];
         let mut out = Vec::new();
+        let line = ins.line.as_str();
+        let fragile = line.contains("<<") && crate::syntax::shell_words_fail(line);
         if let Args::Text(_) = &ins.args {
             let r = ins.args_logical.clone();
             out.push(RunText {
@@ -336,6 +344,7 @@ impl<'d, 's> Facts<'d, 's> {
                 },
                 kind: TextKind::CommandLine,
                 heredoc: None,
+                fragile,
             });
         }
         for h in &ins.heredocs {
@@ -349,6 +358,7 @@ impl<'d, 's> Facts<'d, 's> {
                 map: SourceMap::At(h.body.start),
                 kind,
                 heredoc: Some(h),
+                fragile,
             });
         }
         out

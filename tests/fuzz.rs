@@ -207,6 +207,11 @@ fn inputs_found_by_fuzzing() {
         "FROM debian:12\nRUN [\"sh\", \"-c\", \"export DB_PASSWORD='p@ss w$rd!x'\"]\n",
         // A computed npm config key is no known setting.
         "FROM node:20\nRUN npm config set<< //r.example.com/:_authToken AKIALQSAJ08XUI6D39ZZ \\\n  # indented\n    git config --global url.\"https://AKIALQSAJ08XUI6D39ZZ@github.com/\".insteadOf https://github.com/\n",
+        // A computed aws configure key is no known setting either.
+        "FROM alpine\nRUN aws configure set<< aws_secret_access_key ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d \\\n    bundle config gems.example.com ci:ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d\n",
+        // An open quote hides a heredoc from BuildKit: closing it by a
+        // rewrite would turn the lines after it into a heredoc body.
+        "FROM alpine\nRUN TOKEN=$'AKIALQSAJ08XUI6D39ZZ\\'n' ./run.sh \\\n  # c\nRUN <<EOF\ngem sources --add https://ci:it's@gems.example.com/\nEOF\n",
         // The rm of a written file sits in text the shell refuses.
         "FROM alpine\nRUN echo \"machine h login u password AKIALQSAJ08XUI6D39ZZ\" > /root/.netrc\nRUN TOKEN=x ./run.sh || rm -f /root/.netrc<< || curl -fsSL -u ci:tok-a-u https://h.example.com/x\n",
     ];

@@ -72,9 +72,10 @@ impl<'s, 'a> Finder<'s, 'a> {
     }
 
     /// Whether a variable, option or key name holds a secret (under the
-    /// run's policy).
+    /// run's policy). A computed name (`$KEY`, `` `cmd` ``) names nothing
+    /// known.
     pub fn is_secret_name(&self, name: &str) -> bool {
-        self.policy.is_secret_name(name)
+        !name.contains(['$', '`']) && self.policy.is_secret_name(name)
     }
 
     /// Adds value bytes `r` of word `w`, unless they are an expansion or not

@@ -300,3 +300,9 @@ impl Dockerfile<'_> {
         LineIndex::new(self.source).position(self.source, offset)
     }
 }
+
+/// BuildKit's word lexer refuses `line` (an open quote): it then finds no
+/// heredoc in it, whatever `<<` it holds.
+pub fn shell_words_fail(line: &str) -> bool {
+    words::shell_words(line).is_err()
+}

@@ -45,7 +45,8 @@ fn configure_set(f: &mut Finder<'_, '_>, inv: &Invocation<'_>) {
         return;
     }
     let key = f.value(pos[2]).rsplit('.').next().unwrap_or("");
-    if !f.is_secret_name(key) {
+    // A computed key (`$KEY`) is no known setting.
+    if key.contains(['$', '`']) || !f.is_secret_name(key) {
         return;
     }
     let role = if key.ends_with("id") {
