@@ -10,6 +10,8 @@ use crate::fix::Edit;
 use crate::rules::{Intent, Plan};
 use crate::syntax::{Args, Instruction, Span};
 
+mod secret;
+
 /// The secret id under which the `.env` file is mounted (spelled out in the
 /// constant mount and sourcing texts below).
 pub const ENV_SECRET_ID: &str = "env";
@@ -18,6 +20,8 @@ pub const ENV_SECRET_ID: &str = "env";
 #[derive(Default, Debug)]
 struct RunNeeds {
     env: bool,
+    /// Secret build args it reads from secrets of their own.
+    reads: Vec<String>,
     /// The command was rewritten with the sourcing already in it.
     sourced: bool,
     mounts: Vec<String>,
@@ -85,6 +89,9 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
     }
     for &r in &plan.sourced {
         runs.entry(r).or_default().sourced = true;
+    }
+    for (&r, names) in &plan.secret_reads {
+        runs.entry(r).or_default().reads = names.iter().cloned().collect();
     }
     for intent in &plan.intents {
         match intent {
@@ -233,10 +240,27 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
                 flags.push_str(&format!(" --mount={m}"));
             }
         }
+        for name in &needs.reads {
+            let mount = secret::mount(name, plan.secret_env_mount);
+            if !has_mount(ins, &mount) {
+                flags.push_str(&format!(" --mount={mount}"));
+            }
+        }
         if !flags.is_empty() {
             edits.push(Edit::insert(ins.keyword_span.end, flags));
         }
-        if needs.env && !needs.sourced && !already_sourced(src, ins) {
+        let unread: Vec<&str> = needs
+            .reads
+            .iter()
+            .filter(|n| !plan.secret_env_mount && !secret::already_read(src, ins, n))
+            .map(String::as_str)
+            .collect();
+        let source = needs.env && !needs.sourced && !already_sourced(src, ins);
+        if !unread.is_empty() {
+            // One insertion: the secrets are read before the `.env` is
+            // sourced, whose derived entries may expand them.
+            edits.push(secret::reading_edit(src, ins, &unread, source));
+        } else if source {
             edits.push(sourcing_edit(src, ins));
         }
     }

@@ -95,7 +95,7 @@ impl Settings {
         self.rules = Arc::new(rules::Options {
             policy: Policy::from_lists(&self.extra_names, &self.allow_names, &self.allow_values),
             ignore: self.ignore.clone(),
-            runtime_env: false,
+            ..rules::Options::default()
         });
         self
     }
