@@ -21,6 +21,7 @@ pub mod facts;
 pub mod fix;
 pub mod fsio;
 pub mod jobs;
+pub mod migration;
 pub mod output;
 pub mod rules;
 pub mod secrets;
