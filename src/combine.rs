@@ -84,7 +84,12 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
     let mut declarations: BTreeMap<usize, Vec<Span>> = BTreeMap::new();
     let mut commands: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
     let mut operands: BTreeMap<(usize, usize, usize), (usize, BTreeSet<usize>)> = BTreeMap::new();
-    for &r in &plan.source_env {
+    // A RUN that needs a former build arg asks for the `.env` (DF004's
+    // later npm RUNs); when every such arg is a secret of its own and the
+    // `.env` gets nothing, those RUNs read the secrets already, and a mount
+    // of an `.env` no build passes would fail them.
+    let no_env = plan.env.is_empty() && !plan.per_secret.is_empty();
+    for &r in plan.source_env.iter().filter(|_| !no_env) {
         runs.entry(r).or_default().env = true;
     }
     for &r in &plan.sourced {

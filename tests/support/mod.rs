@@ -143,6 +143,26 @@ pub fn check_rewrite_in(
     edits: &[dfix::fix::Edit],
     context: Option<&dyn dfix::BuildContext>,
 ) {
+    check_rewrite_with(
+        original,
+        rewritten,
+        edits,
+        context,
+        &dfix::Options::default(),
+    );
+}
+
+/// [`check_rewrite_in`] for a run with `options` (what the callers said:
+/// args that stay, one secret per former build arg), which the second run
+/// has too, as it would in the same repository.
+#[allow(dead_code)]
+pub fn check_rewrite_with(
+    original: &str,
+    rewritten: &str,
+    edits: &[dfix::fix::Edit],
+    context: Option<&dyn dfix::BuildContext>,
+    options: &dfix::Options,
+) {
     dfix::syntax::parse(rewritten)
         .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
     // The output is the input with the planned edits applied, and nothing
@@ -160,11 +180,10 @@ pub fn check_rewrite_in(
         );
     }
     let env = Default::default();
-    let options = dfix::Options::default();
     let input = dfix::Input {
         existing_env: &env,
         context,
-        options: &options,
+        options,
     };
     let second = dfix::analyze_with(rewritten, &input).unwrap();
     assert!(
