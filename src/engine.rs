@@ -334,18 +334,28 @@ fn analyze(
         let style = options.secrets.unwrap_or(options.settings.secrets_style);
         let decision =
             migration::decide(path, &parsed, &analysis.removed_args, style, &options.roots);
-        if !decision.blocked.is_empty() || decision.per_secret.is_some() {
-            let again = crate::rules::Options {
-                caller_blocked: decision.blocked,
-                per_secret: decision.per_secret,
-                ..rule_options.clone()
-            };
+        let mut again = crate::rules::Options {
+            caller_blocked: decision.blocked,
+            per_secret: decision.per_secret,
+            ..rule_options.clone()
+        };
+        // Each pass only adds args that stay, so this ends.
+        while !again.caller_blocked.is_empty() || again.per_secret.is_some() {
             let input = crate::Input {
                 options: &again,
                 ..input
             };
             analysis =
                 crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
+            let more: Vec<(String, String)> =
+                migration::expanded_by_env_file(&analysis, &decision.passed)
+                    .into_iter()
+                    .filter(|(n, _)| !again.caller_blocked.contains_key(n))
+                    .collect();
+            if more.is_empty() {
+                break;
+            }
+            again.caller_blocked.extend(more);
         }
         callers = decision.repository.map(|repository| CallerMigration {
             repository,

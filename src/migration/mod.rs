@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::callers::{Discovery, Migration, Target};
 use crate::config::SecretsStyle;
 use crate::deploy;
-use crate::rules::PerSecret;
+use crate::rules::{EnvValue, PerSecret};
 use crate::syntax::Dockerfile;
 
 /// What the callers of one Dockerfile mean for its fix.
@@ -33,6 +33,9 @@ pub struct Decision {
     /// The repository and its callers, when any caller builds the
     /// Dockerfile.
     pub repository: Option<Repository>,
+    /// Args a caller passes that can move (with where), for
+    /// [`expanded_by_env_file`].
+    pub passed: BTreeMap<String, Vec<String>>,
 }
 
 /// A repository's callers, as found once per run.
@@ -118,7 +121,7 @@ pub fn decide(
         );
     }
     // Args a caller certainly passes and can pass as a secret.
-    let mut passed: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut passed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for inv in discovery.callers_of(&abs) {
         if !matches!(inv.dockerfile, Target::Resolved { .. }) {
             continue;
@@ -126,7 +129,7 @@ pub fn decide(
         for a in inv.args.iter().filter(|a| args.contains(&a.name)) {
             if !blocked.contains_key(&a.name) {
                 passed
-                    .entry(a.name.as_str())
+                    .entry(a.name.clone())
                     .or_default()
                     .push(shown(&inv.file, a.line));
             }
@@ -138,9 +141,9 @@ pub fn decide(
         s => s,
     };
     if style == SecretsStyle::EnvFile {
-        for (name, places) in passed {
+        for (name, places) in std::mem::take(&mut passed) {
             blocked.insert(
-                name.to_owned(),
+                name,
                 format!(
                     "{} pass{} it with --build-arg, and with --secrets env-file there is no \
                      way to pass it: use --secrets per-secret (or auto)",
@@ -156,10 +159,45 @@ pub fn decide(
         discovery,
     });
     Decision {
+        passed,
         blocked,
         per_secret: (style == SecretsStyle::PerSecret).then(|| PerSecret {
             env_mount: frontend::sets_secret_env(d),
         }),
         repository,
     }
+}
+
+/// Former build args a caller passes (`passed`) that the fix in `analysis`
+/// still needs the `.env` file for: an entry built from them (`GOPROXY=
+/// "https://ci:${GOPROXY_TOKEN}@..."`, DF004), which no caller passes. Each
+/// with why it must stay an `ARG`.
+pub fn expanded_by_env_file(
+    analysis: &crate::Analysis,
+    passed: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in &analysis.env {
+        let (EnvValue::Derived(template) | EnvValue::Collected(template)) = &e.value else {
+            continue;
+        };
+        for name in analysis
+            .per_secret
+            .iter()
+            .filter(|n| passed.contains_key(*n))
+        {
+            if crate::secrets::url::references(template, name) {
+                out.entry(name.clone()).or_insert_with(|| {
+                    format!(
+                        "the fix builds {} in the .env file from it, and {} pass{} no .env \
+                         file: a person must move that value out of the .env first",
+                        e.name,
+                        passed[name].join(", "),
+                        if passed[name].len() == 1 { "es" } else { "" }
+                    )
+                });
+            }
+        }
+    }
+    out
 }
