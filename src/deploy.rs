@@ -52,7 +52,9 @@ pub fn compose_proposals(
     };
     let dir = dockerfile_abs.parent().unwrap_or(Path::new("/"));
     let root = repository_root(dir);
-    let discovery = discovered(&root);
+    let Ok(discovery) = discovered(&root) else {
+        return Vec::new();
+    };
     // Shown the way the Dockerfile was named: absolute, or relative to
     // where dfix runs.
     let shown_root = if dockerfile.is_absolute() {
@@ -99,9 +101,11 @@ pub(crate) fn repository_root(dir: &Path) -> PathBuf {
 
 /// One discovery per repository and run: a tree with many Dockerfiles is
 /// walked once, however many threads ask for it at the same time (the
-/// first walks it, the others wait for its answer).
-pub(crate) fn discovered(root: &Path) -> Arc<Discovery> {
-    type Cell = Arc<OnceLock<Arc<Discovery>>>;
+/// first walks it, the others wait for its answer). A discovery that
+/// panics (a bug in a caller parser) is an error for every Dockerfile of
+/// the repository, not the end of the run.
+pub(crate) fn discovered(root: &Path) -> Result<Arc<Discovery>, String> {
+    type Cell = Arc<OnceLock<Result<Arc<Discovery>, String>>>;
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let cell: Cell = match cache.lock() {
@@ -109,8 +113,17 @@ pub(crate) fn discovered(root: &Path) -> Arc<Discovery> {
         // A thread panicked holding the lock: discover without the cache.
         Err(_) => Arc::default(),
     };
-    cell.get_or_init(|| Arc::new(callers::discover(root)))
-        .clone()
+    cell.get_or_init(|| {
+        std::panic::catch_unwind(|| callers::discover(root))
+            .map(Arc::new)
+            .map_err(|_| {
+                format!(
+                    "{}: reading the files that build its Dockerfiles failed (an internal error)",
+                    root.display()
+                )
+            })
+    })
+    .clone()
 }
 
 /// `path` relative to the working directory (empty for the directory

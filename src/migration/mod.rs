@@ -88,7 +88,19 @@ pub fn decide(
         return Decision::default();
     };
     let root = repository_root(&abs, roots);
-    let discovery = deploy::discovered(&root);
+    let discovery = match deploy::discovered(&root) {
+        Ok(d) => d,
+        // Callers unknown: nothing may move.
+        Err(why) => {
+            return Decision {
+                blocked: args
+                    .iter()
+                    .map(|a| (a.clone(), format!("{why}; the ARG stays")))
+                    .collect(),
+                ..Decision::default()
+            }
+        }
+    };
     let shown_root = if path.is_absolute() {
         root.clone()
     } else {
