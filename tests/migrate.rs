@@ -383,3 +383,20 @@ fn standard_input_leaves_the_callers_alone() {
         "{changed:?}"
     );
 }
+
+#[test]
+fn check_lists_each_caller_still_to_move() {
+    let (dir, _) = copy_case("ci-kinds");
+    let out = support::dfix_in(dir.path(), &["--check", "."], None);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for place in [".gitlab-ci.yml:9", "Jenkinsfile:7"] {
+        assert!(
+            text.contains(&format!(
+                "{place}: passes MAVEN_PASSWORD to app/Dockerfile with --build-arg; "
+            )),
+            "{text}"
+        );
+    }
+    assert!(changed("ci-kinds", dir.path()).is_empty());
+}

@@ -103,8 +103,8 @@ impl Pending {
                 Mode::Check => {
                     for s in &rewrite.secrets {
                         done.findings.push(format!(
-                            "{}:{}: passes {} with --build-arg; {} now reads it as secret {} \
-                             (dfix rewrites this caller)",
+                            "{}:{}: passes {} to {} with --build-arg; once its ARG goes this \
+                             caller must pass secret {} (dfix --write rewrites both)",
                             shown(&s.file),
                             s.line,
                             s.id,
