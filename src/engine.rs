@@ -485,9 +485,25 @@ pub fn process_stdin(
     } else {
         None
     };
-    // Read from standard input: only the text is printed, so no caller is
-    // rewritten to match it.
-    let mut report = analyze(name, bytes, options, false)?;
+    let mut report = analyze(name, bytes, options, options.callers)?;
+    // Read from standard input: only the text is printed, so the callers
+    // are named, not rewritten to match it.
+    if let Some(m) = report.callers.take() {
+        let rewrite = m
+            .repository
+            .discovery
+            .rewrite(std::slice::from_ref(&m.migration));
+        for s in &rewrite.secrets {
+            report.notices.push(format!(
+                "{}:{}: passes {} with --build-arg, and must pass secret {} once this text is \
+                 saved (dfix --write on the repository rewrites both)",
+                m.repository.shown_root.join(&s.file).display(),
+                s.line,
+                s.id,
+                s.id
+            ));
+        }
+    }
     if !report.changes() || options.check {
         return Ok(report);
     }

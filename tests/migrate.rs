@@ -368,7 +368,7 @@ fn outside_git_the_directory_given_is_the_repository() {
 }
 
 #[test]
-fn standard_input_leaves_the_callers_alone() {
+fn standard_input_names_the_callers_and_leaves_them_alone() {
     let (dir, _) = copy_case("org-repo");
     let text = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     let out = support::dfix_in(
@@ -377,6 +377,16 @@ fn standard_input_leaves_the_callers_alone() {
         Some(&text),
     );
     assert_ne!(out.status.code(), Some(2), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("--mount=type=secret,id=NPM_TOKEN "),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Makefile:6: passes NPM_TOKEN with --build-arg, and must pass secret"),
+        "{stderr}"
+    );
     let changed = changed("org-repo", dir.path());
     assert!(
         changed.iter().all(|p| !p.ends_with("Makefile")),
