@@ -329,41 +329,11 @@ fn analyze(
         crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
     let mut callers = None;
     if with_callers && !analysis.removed_args.is_empty() {
-        // The secret args are known now: ask the callers, and plan again
-        // with what they say (args that stay, the secrets style).
-        let style = options.secrets.unwrap_or(options.settings.secrets_style);
-        let decision =
-            migration::decide(path, &parsed, &analysis.removed_args, style, &options.roots);
-        let mut again = crate::rules::Options {
-            caller_blocked: decision.blocked,
-            per_secret: decision.per_secret,
-            ..rule_options.clone()
-        };
-        // Each pass only adds args that stay, so this ends.
-        while !again.caller_blocked.is_empty() || again.per_secret.is_some() {
-            let input = crate::Input {
-                options: &again,
-                ..input
-            };
-            analysis =
-                crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
-            let more: Vec<(String, String)> =
-                migration::expanded_by_env_file(&analysis, &decision.passed)
-                    .into_iter()
-                    .filter(|(n, _)| !again.caller_blocked.contains_key(n))
-                    .collect();
-            if more.is_empty() {
-                break;
-            }
-            again.caller_blocked.extend(more);
+        let (again, migration) = plan_with_callers(path, &parsed, &input, options, &analysis)?;
+        callers = migration;
+        if let Some(again) = again {
+            analysis = again;
         }
-        callers = decision.repository.map(|repository| CallerMigration {
-            repository,
-            migration: crate::callers::Migration {
-                dockerfile: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
-                args: analysis.removed_args.clone(),
-            },
-        });
     }
     let mut problems = Vec::new();
     unfilled_placeholders(
@@ -460,6 +430,57 @@ fn analyze(
     }
     report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
     Ok(report)
+}
+
+/// The secret args of the Dockerfile at `path` are known (the first plan,
+/// `first`): asks its callers, and plans again with what they say (args
+/// that stay, the secrets style) until no arg is left that the `.env` file
+/// would expand. Returns the new plan, if another was made, and the
+/// migration for the callers' rewrite.
+fn plan_with_callers(
+    path: &Path,
+    parsed: &syntax::Dockerfile<'_>,
+    input: &crate::Input<'_>,
+    options: &FileOptions,
+    first: &Analysis,
+) -> Result<(Option<Analysis>, Option<CallerMigration>), String> {
+    let name = path.display();
+    let style = options.secrets.unwrap_or(options.settings.secrets_style);
+    let decision = migration::decide(path, parsed, &first.removed_args, style, &options.roots);
+    let mut again = crate::rules::Options {
+        caller_blocked: decision.blocked,
+        per_secret: decision.per_secret,
+        ..input.options.clone()
+    };
+    let mut planned: Option<Analysis> = None;
+    // Each pass only adds args that stay, so this ends.
+    while !again.caller_blocked.is_empty() || again.per_secret.is_some() {
+        let input = crate::Input {
+            options: &again,
+            ..*input
+        };
+        let analysis =
+            crate::analyze_parsed_with(parsed, &input).map_err(|e| format!("{name}: {e}"))?;
+        let more: Vec<(String, String)> =
+            migration::expanded_by_env_file(&analysis, &decision.passed)
+                .into_iter()
+                .filter(|(n, _)| !again.caller_blocked.contains_key(n))
+                .collect();
+        planned = Some(analysis);
+        if more.is_empty() {
+            break;
+        }
+        again.caller_blocked.extend(more);
+    }
+    let args = planned.as_ref().unwrap_or(first).removed_args.clone();
+    let migration = decision.repository.map(|repository| CallerMigration {
+        repository,
+        migration: crate::callers::Migration {
+            dockerfile: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            args,
+        },
+    });
+    Ok((planned, migration))
 }
 
 /// Processes a Dockerfile read from standard input, named `name` (where it
