@@ -21,6 +21,18 @@ pub fn secret_flag(id: &str, src: &Path) -> String {
     format!("--secret {}", shell_word(&record))
 }
 
+/// `--secret id=NAME,env=NAME`: a former build arg passed as a secret from
+/// the variable of the same name in the environment of `docker build`.
+pub fn env_secret_flag(name: &str) -> String {
+    let id = crate::callers::secret_id(name);
+    let record = format!(
+        "{},{}",
+        csv_field(&format!("id={id}")),
+        csv_field(&format!("env={name}"))
+    );
+    format!("--secret {}", shell_word(&record))
+}
+
 /// A path as one shell word that no program reads as an option.
 pub fn path_word(path: &Path) -> String {
     shell_word(&dashless(&path.to_string_lossy()))

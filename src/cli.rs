@@ -65,6 +65,15 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub runtime_env: Option<PathBuf>,
 
+    /// How former build args reach the build: `per-secret` mounts each as
+    /// its own secret (what CI passes with `--secret id=NAME,env=NAME`),
+    /// `env-file` sources the `.env` file, `auto` is per-secret when a
+    /// caller (compose, a workflow, a Makefile...) passes the arg and
+    /// env-file otherwise. Default: the configuration's `secrets-style`,
+    /// else auto.
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub secrets: Option<SecretsArg>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -104,6 +113,24 @@ pub struct Cli {
     /// they are named on the command line (as pre-commit names them).
     #[arg(long)]
     pub force_exclude: bool,
+}
+
+/// `--secrets`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SecretsArg {
+    Auto,
+    EnvFile,
+    PerSecret,
+}
+
+impl SecretsArg {
+    pub fn style(self) -> crate::config::SecretsStyle {
+        match self {
+            SecretsArg::Auto => crate::config::SecretsStyle::Auto,
+            SecretsArg::EnvFile => crate::config::SecretsStyle::EnvFile,
+            SecretsArg::PerSecret => crate::config::SecretsStyle::PerSecret,
+        }
+    }
 }
 
 /// Where settings come from.
@@ -336,6 +363,15 @@ impl Config {
                 context: cli.context.clone(),
                 runtime_env: cli.runtime_env.clone(),
                 settings: Default::default(),
+                secrets: cli.secrets.map(SecretsArg::style),
+                callers: true,
+                roots: std::sync::Arc::new(
+                    cli.paths
+                        .iter()
+                        .filter(|p| p.is_dir())
+                        .filter_map(|p| std::path::absolute(p).ok())
+                        .collect(),
+                ),
             },
             show_secrets: cli.show_secrets,
             color,

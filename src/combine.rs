@@ -10,6 +10,8 @@ use crate::fix::Edit;
 use crate::rules::{Intent, Plan};
 use crate::syntax::{Args, Instruction, Span};
 
+mod secret;
+
 /// The secret id under which the `.env` file is mounted (spelled out in the
 /// constant mount and sourcing texts below).
 pub const ENV_SECRET_ID: &str = "env";
@@ -18,6 +20,8 @@ pub const ENV_SECRET_ID: &str = "env";
 #[derive(Default, Debug)]
 struct RunNeeds {
     env: bool,
+    /// Secret build args it reads from secrets of their own.
+    reads: Vec<String>,
     /// The command was rewritten with the sourcing already in it.
     sourced: bool,
     mounts: Vec<String>,
@@ -80,11 +84,19 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
     let mut declarations: BTreeMap<usize, Vec<Span>> = BTreeMap::new();
     let mut commands: BTreeMap<(usize, usize), BTreeSet<usize>> = BTreeMap::new();
     let mut operands: BTreeMap<(usize, usize, usize), (usize, BTreeSet<usize>)> = BTreeMap::new();
-    for &r in &plan.source_env {
+    // A RUN that needs a former build arg asks for the `.env` (DF004's
+    // later npm RUNs); when every such arg is a secret of its own and the
+    // `.env` gets nothing, those RUNs read the secrets already, and a mount
+    // of an `.env` no build passes would fail them.
+    let no_env = plan.env.is_empty() && !plan.per_secret.is_empty();
+    for &r in plan.source_env.iter().filter(|_| !no_env) {
         runs.entry(r).or_default().env = true;
     }
     for &r in &plan.sourced {
         runs.entry(r).or_default().sourced = true;
+    }
+    for (&r, names) in &plan.secret_reads {
+        runs.entry(r).or_default().reads = names.iter().cloned().collect();
     }
     for intent in &plan.intents {
         match intent {
@@ -233,10 +245,27 @@ pub fn edits(facts: &Facts<'_, '_>, plan: &mut Plan) -> Vec<Edit> {
                 flags.push_str(&format!(" --mount={m}"));
             }
         }
+        for name in &needs.reads {
+            let mount = secret::mount(name, plan.secret_env_mount);
+            if !has_mount(ins, &mount) {
+                flags.push_str(&format!(" --mount={mount}"));
+            }
+        }
         if !flags.is_empty() {
             edits.push(Edit::insert(ins.keyword_span.end, flags));
         }
-        if needs.env && !needs.sourced && !already_sourced(src, ins) {
+        let unread: Vec<&str> = needs
+            .reads
+            .iter()
+            .filter(|n| !plan.secret_env_mount && !secret::already_read(src, ins, n))
+            .map(String::as_str)
+            .collect();
+        let source = needs.env && !needs.sourced && !already_sourced(src, ins);
+        if !unread.is_empty() {
+            // One insertion: the secrets are read before the `.env` is
+            // sourced, whose derived entries may expand them.
+            edits.push(secret::reading_edit(src, ins, &unread, source));
+        } else if source {
             edits.push(sourcing_edit(src, ins));
         }
     }

@@ -52,7 +52,9 @@ pub fn compose_proposals(
     };
     let dir = dockerfile_abs.parent().unwrap_or(Path::new("/"));
     let root = repository_root(dir);
-    let discovery = discovered(&root);
+    let Ok(discovery) = discovered(&root) else {
+        return Vec::new();
+    };
     // Shown the way the Dockerfile was named: absolute, or relative to
     // where dfix runs.
     let shown_root = if dockerfile.is_absolute() {
@@ -90,7 +92,7 @@ pub fn compose_proposals(
 
 /// The repository holding `dir`: the nearest ancestor with `.git`, or `dir`
 /// itself outside git.
-fn repository_root(dir: &Path) -> PathBuf {
+pub(crate) fn repository_root(dir: &Path) -> PathBuf {
     dir.ancestors()
         .find(|a| a.join(".git").exists())
         .unwrap_or(dir)
@@ -98,23 +100,35 @@ fn repository_root(dir: &Path) -> PathBuf {
 }
 
 /// One discovery per repository and run: a tree with many Dockerfiles is
-/// walked once.
-fn discovered(root: &Path) -> Arc<Discovery> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Discovery>>>> = OnceLock::new();
+/// walked once, however many threads ask for it at the same time (the
+/// first walks it, the others wait for its answer). A discovery that
+/// panics (a bug in a caller parser) is an error for every Dockerfile of
+/// the repository, not the end of the run.
+pub(crate) fn discovered(root: &Path) -> Result<Arc<Discovery>, String> {
+    type Cell = Arc<OnceLock<Result<Arc<Discovery>, String>>>;
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Cell>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(d) = cache.lock().ok().and_then(|c| c.get(root).cloned()) {
-        return d;
-    }
-    let d = Arc::new(callers::discover(root));
-    if let Ok(mut c) = cache.lock() {
-        c.entry(root.to_path_buf()).or_insert_with(|| d.clone());
-    }
-    d
+    let cell: Cell = match cache.lock() {
+        Ok(mut c) => c.entry(root.to_path_buf()).or_default().clone(),
+        // A thread panicked holding the lock: discover without the cache.
+        Err(_) => Arc::default(),
+    };
+    cell.get_or_init(|| {
+        std::panic::catch_unwind(|| callers::discover(root))
+            .map(Arc::new)
+            .map_err(|_| {
+                format!(
+                    "{}: reading the files that build its Dockerfiles failed (an internal error)",
+                    root.display()
+                )
+            })
+    })
+    .clone()
 }
 
 /// `path` relative to the working directory (empty for the directory
 /// itself), so that `join` gives short paths.
-fn relative_to_cwd(path: &Path) -> PathBuf {
+pub(crate) fn relative_to_cwd(path: &Path) -> PathBuf {
     match std::env::current_dir()
         .ok()
         .and_then(|c| std::path::absolute(c).ok())

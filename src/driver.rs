@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::cli::{self, Config, Mode, Outcome};
 use crate::config::{Resolver, Settings};
-use crate::{commands, debug, engine, fsio, jobs, output, syntax, walk};
+use crate::{commands, debug, engine, fsio, jobs, migration, output, syntax, walk};
 
 /// Runs the command line.
 pub fn run(cli: cli::Cli) -> Outcome {
@@ -220,6 +220,8 @@ struct Run<'c> {
     walk_errors: Vec<String>,
     progress: Option<indicatif::ProgressBar>,
     discovered: usize,
+    /// What the callers of the fixed Dockerfiles must change.
+    callers: migration::apply::Pending,
 }
 
 /// Output could not be written (a closed pipe): stop quietly.
@@ -235,6 +237,7 @@ impl<'c> Run<'c> {
             walk_errors: Vec::new(),
             progress: None,
             discovered: 0,
+            callers: Default::default(),
         }
     }
 
@@ -323,6 +326,15 @@ impl<'c> Run<'c> {
                 );
             }
         }
+        // Callers follow the Dockerfile only where its fix stands.
+        let stands = match config.mode {
+            Mode::Check => true,
+            Mode::DryRun => r.problems.is_empty(),
+            Mode::Write => r.written,
+        };
+        if let Some(m) = r.callers.as_ref().filter(|_| stands) {
+            self.callers.add(m);
+        }
         let pending = match config.mode {
             Mode::Check => r.has_findings(),
             Mode::DryRun => r.has_findings() || r.changes(),
@@ -361,9 +373,33 @@ impl<'c> Run<'c> {
             self.summary.errors += 1;
             self.outcome = self.outcome.max(Outcome::Error);
         }
+        let callers = std::mem::take(&mut self.callers).finish(
+            config.mode,
+            config.color && config.format == cli::Format::Text,
+            config.file.force,
+        );
+        for problem in &callers.errors {
+            eprintln!("dfix: {problem}");
+            self.summary.errors += 1;
+            self.outcome = self.outcome.max(Outcome::Error);
+        }
+        if !callers.findings.is_empty() {
+            self.outcome = self.outcome.max(Outcome::Findings);
+        }
+        if config.format == cli::Format::Text {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(callers.text.as_bytes());
+            for line in &callers.findings {
+                let _ = writeln!(out, "{line}");
+            }
+        }
         let rendered = match config.format {
             cli::Format::Text => None,
-            cli::Format::Json => Some(output::json::document(&self.json_files, &self.summary)),
+            cli::Format::Json => Some(output::json::document(
+                &self.json_files,
+                &callers.json,
+                &self.summary,
+            )),
             cli::Format::Sarif => Some(output::sarif::document(&self.json_files)),
         };
         if let Some(doc) = rendered {

@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::combine::ENV_SECRET_ID;
-use crate::config::Settings;
+use crate::config::{SecretsStyle, Settings};
 use crate::context::{BuildContext, DiskContext};
 use crate::deploy::{self, ComposeProposal};
 use crate::envfile::{self, Dialect, IgnoreKind, WantedEntry};
+use crate::migration::{self, CallerMigration};
 use crate::rules::{EnvSecret, EnvValue, FileSecret, Finding, SuppressedFinding};
 use crate::syntax::{self, Keyword, LineIndex, Position};
 use crate::Analysis;
@@ -32,6 +33,15 @@ pub struct FileOptions {
     pub runtime_env: Option<PathBuf>,
     /// The configuration in effect for the file.
     pub settings: Arc<Settings>,
+    /// `--secrets`: how former build args reach the build (`None`: the
+    /// configuration's `secrets-style`).
+    pub secrets: Option<SecretsStyle>,
+    /// Ask the files that build each Dockerfile (compose, CI, Makefiles)
+    /// before a secret `ARG` goes, and migrate them too.
+    pub callers: bool,
+    /// The directories named on the command line, absolute: outside git,
+    /// the repository of a Dockerfile is the one that holds it.
+    pub roots: Arc<Vec<PathBuf>>,
 }
 
 impl FileOptions {
@@ -91,6 +101,9 @@ pub struct FileReport {
     /// written (`None`: already there, the same).
     pub generated: Vec<(String, PathBuf, Option<String>)>,
     pub build_command: Option<String>,
+    /// The secret build args the fix removed, for the callers' rewrite
+    /// (when a caller builds the Dockerfile).
+    pub callers: Option<CallerMigration>,
     /// The changes were written.
     pub written: bool,
     /// What went wrong planning or writing the fix (a broken `.env`, an
@@ -155,7 +168,7 @@ impl FileReport {
 pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String> {
     let _locks = fsio::lock::for_options(path, options)?;
     let bytes = fsio::read::dockerfile(path)?;
-    let mut report = analyze(path, bytes, options)?;
+    let mut report = analyze(path, bytes, options, options.callers)?;
     if !report.changes() || options.check {
         // With --check, findings only: the .env and ignore files are not
         // read, so a broken one never hides them.
@@ -270,7 +283,12 @@ fn context_of(path: &Path, options: &FileOptions) -> PathBuf {
 /// Parses and analyses the text of the Dockerfile at `path`, and plans the
 /// build and run commands; nothing is read but the `.env` the fix would
 /// extend.
-fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileReport, String> {
+fn analyze(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &FileOptions,
+    with_callers: bool,
+) -> Result<FileReport, String> {
     let name = path.display();
     let parsed = syntax::parse_bytes(&bytes).map_err(|e| format!("{name}: {e}"))?;
     // An existing .env shapes names (its keys are not taken for other
@@ -309,6 +327,14 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
     };
     let mut analysis =
         crate::analyze_parsed_with(&parsed, &input).map_err(|e| format!("{name}: {e}"))?;
+    let mut callers = None;
+    if with_callers && !analysis.removed_args.is_empty() {
+        let (again, migration) = plan_with_callers(path, &parsed, &input, options, &analysis)?;
+        callers = migration;
+        if let Some(again) = again {
+            analysis = again;
+        }
+    }
     let mut problems = Vec::new();
     unfilled_placeholders(
         &parsed,
@@ -371,6 +397,7 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
         ignore_updates: Vec::new(),
         generated: Vec::new(),
         build_command: None,
+        callers,
         written: false,
         problems,
         env_warnings: Vec::new(),
@@ -397,11 +424,63 @@ fn analyze(path: &Path, bytes: Vec<u8>, options: &FileOptions) -> Result<FileRep
     if report.analysis.uses_env_file()
         || !report.analysis.files.is_empty()
         || !report.analysis.generated.is_empty()
+        || !report.analysis.per_secret.is_empty()
     {
         report.build_command = Some(build_command(&report, &context_of(path, options)));
     }
     report.run_command = report.runtime_env_path.as_deref().map(deploy::run_command);
     Ok(report)
+}
+
+/// The secret args of the Dockerfile at `path` are known (the first plan,
+/// `first`): asks its callers, and plans again with what they say (args
+/// that stay, the secrets style) until no arg is left that the `.env` file
+/// would expand. Returns the new plan, if another was made, and the
+/// migration for the callers' rewrite.
+fn plan_with_callers(
+    path: &Path,
+    parsed: &syntax::Dockerfile<'_>,
+    input: &crate::Input<'_>,
+    options: &FileOptions,
+    first: &Analysis,
+) -> Result<(Option<Analysis>, Option<CallerMigration>), String> {
+    let name = path.display();
+    let style = options.secrets.unwrap_or(options.settings.secrets_style);
+    let decision = migration::decide(path, parsed, &first.removed_args, style, &options.roots);
+    let mut again = crate::rules::Options {
+        caller_blocked: decision.blocked,
+        per_secret: decision.per_secret,
+        ..input.options.clone()
+    };
+    let mut planned: Option<Analysis> = None;
+    // Each pass only adds args that stay, so this ends.
+    while !again.caller_blocked.is_empty() || again.per_secret.is_some() {
+        let input = crate::Input {
+            options: &again,
+            ..*input
+        };
+        let analysis =
+            crate::analyze_parsed_with(parsed, &input).map_err(|e| format!("{name}: {e}"))?;
+        let more: Vec<(String, String)> =
+            migration::expanded_by_env_file(&analysis, &decision.passed)
+                .into_iter()
+                .filter(|(n, _)| !again.caller_blocked.contains_key(n))
+                .collect();
+        planned = Some(analysis);
+        if more.is_empty() {
+            break;
+        }
+        again.caller_blocked.extend(more);
+    }
+    let args = planned.as_ref().unwrap_or(first).removed_args.clone();
+    let migration = decision.repository.map(|repository| CallerMigration {
+        repository,
+        migration: crate::callers::Migration {
+            dockerfile: std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+            args,
+        },
+    });
+    Ok((planned, migration))
 }
 
 /// Processes a Dockerfile read from standard input, named `name` (where it
@@ -427,7 +506,25 @@ pub fn process_stdin(
     } else {
         None
     };
-    let mut report = analyze(name, bytes, options)?;
+    let mut report = analyze(name, bytes, options, options.callers)?;
+    // Read from standard input: only the text is printed, so the callers
+    // are named, not rewritten to match it.
+    if let Some(m) = report.callers.take() {
+        let rewrite = m
+            .repository
+            .discovery
+            .rewrite(std::slice::from_ref(&m.migration));
+        for s in &rewrite.secrets {
+            report.notices.push(format!(
+                "{}:{}: passes {} with --build-arg, and must pass secret {} once this text is \
+                 saved (dfix --write on the repository rewrites both)",
+                m.repository.shown_root.join(&s.file).display(),
+                s.line,
+                s.id,
+                s.id
+            ));
+        }
+    }
     if !report.changes() || options.check {
         return Ok(report);
     }
@@ -709,6 +806,9 @@ fn build_command(report: &FileReport, context: &Path) -> String {
     }
     for (id, path, _) in &report.generated {
         cmd.push_str(&format!(" {}", buildcmd::secret_flag(id, path)));
+    }
+    for name in &report.analysis.per_secret {
+        cmd.push_str(&format!(" {}", buildcmd::env_secret_flag(name)));
     }
     cmd.push_str(&format!(
         " -f {} {}",

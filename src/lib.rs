@@ -21,6 +21,7 @@ pub mod facts;
 pub mod fix;
 pub mod fsio;
 pub mod jobs;
+pub mod migration;
 pub mod output;
 pub mod rules;
 pub mod secrets;
@@ -67,6 +68,12 @@ pub struct Analysis {
     /// Build-context paths the ignore file must leave out, besides the
     /// sources of [`Analysis::files`].
     pub exclude: Vec<String>,
+    /// Secret build args whose `ARG` goes: what the callers passed with
+    /// `--build-arg` and must now pass as secrets.
+    pub removed_args: Vec<String>,
+    /// Former build args the build now reads as secrets of their own
+    /// (`--secret id=NAME,env=NAME`), not from the `.env` file.
+    pub per_secret: Vec<String>,
 }
 
 impl Analysis {
@@ -156,6 +163,8 @@ pub fn analyze_parsed_with(
         generated,
         notices,
         exclude,
+        removed_args,
+        per_secret,
         ..
     } = plan;
     let rewritten = fix::apply(d.source, &edits)?;
@@ -175,5 +184,7 @@ pub fn analyze_parsed_with(
         secret_spans,
         notices,
         exclude,
+        removed_args: removed_args.into_iter().collect(),
+        per_secret,
     })
 }

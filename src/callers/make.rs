@@ -64,10 +64,10 @@ pub(crate) fn read(src: &str) -> (Vec<Embedded>, Vars) {
                 if !continued {
                     break;
                 }
-                e.push_raw(
-                    "\n",
-                    start + text.len() + (lines[i].1.len() - body.len()).saturating_sub(1),
-                );
+                // The line ending of this line (not of the rule's first).
+                let line = lines[i].1;
+                let eol = line.len() - line.trim_end_matches(['\n', '\r']).len();
+                e.push_raw("\n", start + text.len() + eol.saturating_sub(1));
                 i += 1;
                 let (next_at, next) = lines[i];
                 let next_body = next.trim_end_matches(['\n', '\r']);
@@ -180,5 +180,20 @@ mod tests {
         assert!(vars.unexported("A").is_none());
         assert!(vars.unexported("B").is_some());
         assert!(vars.unexported("D").is_none());
+    }
+
+    #[test]
+    fn a_continuation_line_longer_or_shorter_than_the_first() {
+        for src in [
+            "image:\n\tdocker build --network=host --no-cache \\\n\t\t--build-arg T=$(T) \\\n\t\t-t x .\n",
+            "image:\n\tdocker build \\\r\n\t\t--build-arg TOKEN_WITH_A_LONG_NAME=$(T) .\r\n",
+        ] {
+            let (recipes, _) = read(src);
+            assert_eq!(recipes.len(), 1);
+            let e = &recipes[0];
+            let at = e.text.find("--build-arg").unwrap();
+            let raw = e.raw(Span::new(at, at + 11)).unwrap();
+            assert_eq!(raw.text(src), "--build-arg");
+        }
     }
 }

@@ -25,8 +25,8 @@ use crate::secrets::Policy;
 
 pub use discover::{Lookup, Mode, Resolver, FILE_NAME};
 
-/// How the secrets of a rewritten build reach it (`secrets-style`). Read and
-/// checked here; `auto` and `env-file` are what dfix does today.
+/// How the secrets of a rewritten build reach it (`secrets-style`, or
+/// `--secrets`, which wins): see [`crate::migration::decide`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SecretsStyle {
@@ -95,7 +95,7 @@ impl Settings {
         self.rules = Arc::new(rules::Options {
             policy: Policy::from_lists(&self.extra_names, &self.allow_names, &self.allow_values),
             ignore: self.ignore.clone(),
-            runtime_env: false,
+            ..rules::Options::default()
         });
         self
     }

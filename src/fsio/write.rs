@@ -98,6 +98,27 @@ pub fn commit(commit: &Commit) -> Result<Vec<String>, String> {
     Ok(notices)
 }
 
+/// Replaces an existing file that holds no secret (a build caller dfix
+/// rewrote: a compose file, a workflow, a Makefile) with `text`, the way
+/// [`commit`] replaces a Dockerfile: through a temporary file renamed over
+/// it, keeping its mode, owner and the link that leads to it; refused when
+/// read-only unless `force`, or when hard-linked (a rename would split it).
+pub fn replace_file(path: &Path, text: &str, force: bool) -> Result<Vec<String>, String> {
+    let target =
+        Target::inspect(path)?.ok_or_else(|| format!("{}: no such file", path.display()))?;
+    target.check_writable(force)?;
+    if target.meta.nlink() > 1 {
+        return Err(format!(
+            "{}: has {} hard links, and replacing it would split them; not replaced",
+            path.display(),
+            target.meta.nlink()
+        ));
+    }
+    Ok(replace(path, Some(&target), text.as_bytes())?
+        .into_iter()
+        .collect())
+}
+
 /// Writes only the `.env` (for a Dockerfile read from standard input, which
 /// is not written), with [`commit`]'s checks and notices.
 pub fn commit_env(env: &Path, text: &str, force: bool) -> Result<Vec<String>, String> {

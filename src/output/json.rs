@@ -8,6 +8,7 @@ use crate::deploy::ComposeProposal;
 use crate::engine::FileReport;
 use crate::env_use::Use;
 use crate::fix::Edit;
+use crate::migration::apply::RepositoryJson;
 
 #[derive(Serialize)]
 pub struct FindingJson {
@@ -206,14 +207,23 @@ struct SummaryJson<'a> {
 struct Document<'a> {
     version: u32,
     files: &'a [FileJson],
+    /// Per repository whose build callers dfix rewrites: the secrets CI
+    /// must provide before the change is merged.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    repositories: &'a [RepositoryJson],
     summary: SummaryJson<'a>,
 }
 
 /// The whole run as one JSON document.
-pub fn document(files: &[FileJson], summary: &crate::driver::Summary) -> String {
+pub fn document(
+    files: &[FileJson],
+    repositories: &[RepositoryJson],
+    summary: &crate::driver::Summary,
+) -> String {
     let doc = Document {
         version: 1,
         files,
+        repositories,
         summary: SummaryJson {
             files: summary.files + summary.errors,
             with_findings: summary.with_findings,

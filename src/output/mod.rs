@@ -110,7 +110,12 @@ pub fn diff(report: &FileReport, style: OutputStyle) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string();
-    if !style.color {
+    color_diff(text, style.color)
+}
+
+/// A unified diff coloured for a terminal (`color`), or as it is.
+pub fn color_diff(text: String, color: bool) -> String {
+    if !color {
         return text;
     }
     let (red, green, cyan) = (

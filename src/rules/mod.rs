@@ -283,6 +283,17 @@ pub struct Plan {
     /// Secret variables whose declarations go: the build now reads them from
     /// the `.env` file (and commands that use them may keep them: DF004).
     pub secret_vars: std::collections::BTreeSet<String>,
+    /// Secret build args whose `ARG` goes (the names callers pass with
+    /// `--build-arg`): what [`crate::callers`] is asked about.
+    pub removed_args: BTreeSet<String>,
+    /// RUNs that read secret build args as their own secrets
+    /// ([`PerSecret`]), with the names each reads.
+    pub secret_reads: BTreeMap<usize, BTreeSet<String>>,
+    /// Every name read that way, in the order first planned: the build gets
+    /// `--secret id=NAME,env=NAME` for each.
+    pub per_secret: Vec<String>,
+    /// Those secrets are mounted with `env=NAME` (see [`PerSecret`]).
+    pub secret_env_mount: bool,
     /// Secret variables whose declarations stay (a person must handle
     /// them): a RUN of their scope reads their value from there, so no
     /// literal may be renamed after them.
@@ -321,6 +332,14 @@ impl Plan {
     /// The RUN reads the `.env` file.
     pub fn source_env(&mut self, run: usize) {
         self.source_env.insert(run);
+    }
+
+    /// The RUN reads the secret build arg `name` from its own secret.
+    pub fn read_secret(&mut self, run: usize, name: &str) {
+        self.secret_reads
+            .entry(run)
+            .or_default()
+            .insert(name.to_owned());
     }
 
     /// Replaces a span that earlier edits may have touched inside (a whole
@@ -406,6 +425,24 @@ pub struct Options {
     /// `--runtime-env`: a run-time secret leaves the image for a run-time
     /// env file (by default it is left for a person).
     pub runtime_env: bool,
+    /// Secret build args that stay `ARG`s because of the files that build
+    /// the Dockerfile (a caller dfix cannot rewrite, one that might build
+    /// it unseen): name and why, naming the caller's place. Set by the
+    /// engine once it has asked [`crate::callers`].
+    pub caller_blocked: BTreeMap<String, String>,
+    /// How a secret build arg whose value a caller passes reaches the RUNs:
+    /// `None` through the `.env` file (`--secrets env-file`), otherwise one
+    /// secret per arg.
+    pub per_secret: Option<PerSecret>,
+}
+
+/// One BuildKit secret per former build arg, with the arg's name as id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PerSecret {
+    /// The frontend (`# syntax=` 1.10 or newer) sets the variable itself:
+    /// `--mount=type=secret,id=NAME,env=NAME`. Otherwise the RUN reads the
+    /// file into it: `export NAME="$(cat /run/secrets/NAME)"`.
+    pub env_mount: bool,
 }
 
 /// What a rule sees: the file, its facts, the existing `.env`, the run's
@@ -572,7 +609,10 @@ pub fn check(
             .collect(),
         policy: &options.policy,
         suppressions: Suppressions::new(d, &options.ignore),
-        plan: Plan::default(),
+        plan: Plan {
+            secret_env_mount: options.per_secret.is_some_and(|p| p.env_mount),
+            ..Plan::default()
+        },
     };
     for rule in RULES {
         rule(&mut cx);

@@ -32,6 +32,17 @@
 //! see it. A secret also used outside `RUN` (`FROM`, `LABEL`) is reported
 //! for a person.
 //!
+//! **Callers:** when other files build the Dockerfile (compose, CI
+//! workflows, Makefiles, scripts: see [`crate::callers`]), an `ARG` that
+//! one of them passes in a way dfix cannot rewrite stays, reported for a
+//! person with that caller's place, so the build never loses the value.
+//! With one secret per arg (`--secrets per-secret`, or `auto` when a caller
+//! passes the arg) a RUN mounts `--mount=type=secret,id=NAME` and runs
+//! `export NAME="$(cat /run/secrets/NAME)"` first (or, under a
+//! `# syntax=` pin of frontend 1.10 or newer, mounts it with `env=NAME`);
+//! the callers then pass `--secret id=NAME,env=...`. A literal default
+//! still goes to the `.env`.
+//!
 //! An `ENV` (or an `ARG` promoted into one) is classified first (see
 //! [`crate::env_use`]): only a **build** secret gets the fix above. A
 //! **run-time** secret (the container reads it: `CMD` names it, the base
@@ -381,6 +392,18 @@ fn declarations(
     }
 }
 
+/// A secret build arg the files that build this Dockerfile keep passing
+/// with `--build-arg` (see [`crate::rules::Options::caller_blocked`]): its
+/// `ARG` stays until a person moves those callers, or the build would lose
+/// the value.
+fn passed_by_callers(cx: &Context<'_, '_, '_>, v: &SecretVar) -> Option<String> {
+    let is_arg = cx.d.instructions[v.decl].keyword == Keyword::Arg;
+    if !is_arg {
+        return None;
+    }
+    cx.options.caller_blocked.get(&v.name).cloned()
+}
+
 /// What becomes of one secret variable.
 struct Decision {
     class: Option<Classification>,
@@ -395,6 +418,7 @@ fn decide(cx: &Context<'_, '_, '_>, stage: usize, v: &SecretVar, windows: bool) 
     let blocked = v
         .blocked
         .clone()
+        .or_else(|| passed_by_callers(cx, v))
         .or_else(|| v.run_time_use.clone().filter(|_| !v.from_env))
         .or_else(|| windows.then(|| WINDOWS.to_owned()))
         .or_else(|| {
@@ -499,7 +523,15 @@ fn apply(
         cx.plan.kept_vars.insert(v.name);
         return;
     }
+    let is_arg = d.instructions[v.decl].keyword == Keyword::Arg;
+    if is_arg {
+        cx.plan.removed_args.insert(v.name.clone());
+    }
     if env_use != Some(Use::Runtime) {
+        // A value callers pass with --build-arg becomes a secret of its own
+        // when the run says so; a literal always goes to the `.env`.
+        let own_secret =
+            is_arg && v.value == EnvValue::Placeholder && cx.options.per_secret.is_some();
         // Every later RUN of the stage (and, for an ENV, of the stages
         // built from it) needs the value: an ARG or ENV is in the
         // environment of each of them, and tools read it from there
@@ -511,10 +543,20 @@ fn apply(
             let sees = (s == stage && run > v.decl)
                 || (v.from_env && s != stage && facts.inherits(s, stage));
             if sees && ins.keyword == Keyword::Run && matches!(ins.args, Args::Text(_)) {
-                cx.plan.source_env(run);
+                if own_secret {
+                    cx.plan.read_secret(run, &v.name);
+                } else {
+                    cx.plan.source_env(run);
+                }
             }
         }
-        cx.plan.add_env(v.name.clone(), v.value.clone());
+        if own_secret {
+            if !cx.plan.per_secret.contains(&v.name) {
+                cx.plan.per_secret.push(v.name.clone());
+            }
+        } else {
+            cx.plan.add_env(v.name.clone(), v.value.clone());
+        }
         cx.plan.secret_vars.insert(v.name.clone());
     }
     if env_use.is_some_and(Use::at_runtime) {

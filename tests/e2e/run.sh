@@ -11,6 +11,8 @@
 #   4. the secret is nowhere in the new image nor in any named stage;
 #   5. the same command without its --secret options fails;
 #   6. the case's RUN_CMD succeeds in the new image.
+# A case with KIND=runtime or KIND=callers has its own steps (see
+# run_runtime_case and run_callers_case).
 # Before each case the server must refuse the request without the credential.
 #
 # Usage: bash tests/e2e/run.sh [--engine modern|legacy]... [CASE...]   (root)
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --engine) engines+=("$2"); shift 2 ;;
     --engine=*) engines+=("${1#*=}"); shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) cases+=("$1"); shift ;;
   esac
 done
@@ -103,7 +105,7 @@ done < "$here/expected-failures"
 # case_defaults: every setting a case.sh may set, at its default.
 case_defaults() {
   IMAGES=(base) SERVER=nginx AUTH=basic WHO='' SECRET='' LEAK='' PROBE=/ NEEDS='' KIND=build
-  BUILD_ARGS=() FILL=() BUILD_ARGS_AFTER=() STAGES=() RUN_CMD=()
+  BUILD_ARGS=() FILL=() BUILD_ARGS_AFTER=() STAGES=() RUN_CMD=() CALLER_VAR=''
 }
 declare -A need_images=()
 need_moto=0 need_registry=0
@@ -151,7 +153,7 @@ prepare_bg() {
   bg_pids+=("$!") bg_names+=("$what")
 }
 bg_pids=() bg_names=()
-e2e_apt_install debootstrap nginx-light fcgiwrap apache2-utils ruby git curl python3 openssl || exit 1
+e2e_apt_install debootstrap nginx-light fcgiwrap apache2-utils ruby git curl python3 openssl make || exit 1
 [ "$need_registry" = 1 ] && { e2e_apt_install docker-registry || exit 1; }
 for e in "${engines[@]}"; do
   if [ "$e" = modern ]; then
@@ -294,6 +296,10 @@ run_case() {
     run_runtime_case "$name" "$work"
     return
   fi
+  if [ "$KIND" = callers ]; then
+    run_callers_case "$name" "$work"
+    return
+  fi
 
   # 1. The original builds, the server accepts the credential, the leak is real.
   mark=$(log_mark)
@@ -416,6 +422,70 @@ run_runtime_case() {
            sh -c "printf %s \"\$$RUNTIME_VAR\" | sha256sum")
   [ "${seen%% *}" = "$(printf %s "$SECRET" | sha256sum | cut -d' ' -f1)" ] ||
     { echo "the container started with $runline does not see $RUNTIME_VAR"; return 1; }
+}
+
+# A repository whose callers pass the credential with --build-arg (see the
+# callers-* cases): the original Makefile build leaks it; `dfix --write .`
+# rewrites the Dockerfile and every caller together (a workflow too, only
+# checked); `make image` and `docker compose build`, with CALLER_VAR in the
+# environment as CI would set it, then build, the server accepts the
+# credential, and no form of it is in either image; without the variable
+# the build fails.
+run_callers_case() {
+  local name=$1 work=$2 tag=e2e/$1 mark n out rc compose img
+  compose=${DFIX_COMPOSE:-/var/cache/dfix-e2e/compose/usr/libexec/docker/cli-plugins/docker-compose}
+  [ -x "$compose" ] || { echo "no Compose v2 plugin at $compose (tests/run.sh fetches it)"; return 1; }
+  ln -sfn "$compose" "$DOCKER_CONFIG/cli-plugins/docker-compose"
+  mkdir -p "$work/.git"
+  # 1. The original, built by its Makefile, is accepted and leaks.
+  mark=$(log_mark)
+  (cd "$work" && env "$CALLER_VAR=$SECRET" make image IMAGE="$tag-orig") > "$work.orig.log" 2>&1 ||
+    { echo "make image does not build the original"; tail -n 20 "$work.orig.log"; return 1; }
+  n=$(accepted "$mark")
+  [ "$n" -gt 0 ] || { echo "the server did not accept $WHO's credential in the original build"; return 1; }
+  leaks "$tag-orig" > "$work.orig.leaks" ||
+    { echo "the original does not leak the secret: the case proves nothing"; return 1; }
+  echo "original (make): accepted ${n}x, leaks: $(head -n 1 "$work.orig.leaks")"
+
+  # 2. dfix --write . migrates the Dockerfile and its callers.
+  out=$(cd "$work" && "$dfix" --write . 2>&1)
+  rc=$?
+  if grep -qF -- "$SECRET" <<<"$out"; then echo "dfix printed the secret"; return 1; fi
+  [ "$rc" = 0 ] || { echo "dfix --write . exited $rc:"; echo "$out"; return 1; }
+  if grep -rq -- "--build-arg $CALLER_VAR" "$work/Makefile" "$work/.github" ||
+      grep -q "args:" "$work/docker-compose.yml"; then
+    echo "a caller still passes $CALLER_VAR as a build arg:"; echo "$out"; return 1
+  fi
+  (cd "$work" && "$dfix" --check . > "$work.check.log" 2>&1) ||
+    { echo "dfix --check . is not clean after --write:"; cat "$work.check.log"; return 1; }
+
+  # 3. Each rewritten caller builds with the value from the environment.
+  mark=$(log_mark)
+  (cd "$work" && env "$CALLER_VAR=$SECRET" make image IMAGE="$tag-make") > "$work.make.log" 2>&1 ||
+    { echo "make image does not build after dfix:"; tail -n 25 "$work.make.log"
+      echo "--- rewritten Dockerfile:"; cat "$work/Dockerfile"; return 1; }
+  n=$(accepted "$mark")
+  [ "$n" -gt 0 ] || { echo "the server did not accept the credential in make's build (the tool never got it)"; return 1; }
+  clean "$tag-make" "the image make built" "$work" || return 1
+  mark=$(log_mark)
+  (cd "$work" && env "$CALLER_VAR=$SECRET" docker compose build --no-cache) > "$work.compose.log" 2>&1 ||
+    { echo "docker compose build fails after dfix:"; tail -n 25 "$work.compose.log"
+      echo "--- rewritten compose file:"; cat "$work/docker-compose.yml"; return 1; }
+  n=$(accepted "$mark")
+  [ "$n" -gt 0 ] || { echo "the server did not accept the credential in compose's build"; return 1; }
+  img=$(sed -n 's/^ *image: *//p' "$work/docker-compose.yml" | head -n 1)
+  clean "$img" "the image compose built" "$work" || return 1
+
+  # 4. Without the variable it fails: the credential is not baked in.
+  if (cd "$work" && env -u "$CALLER_VAR" make image IMAGE="$tag-nosecret") > "$work.nosecret.log" 2>&1; then
+    echo "make image builds without $CALLER_VAR in the environment"; return 1
+  fi
+
+  # 5. The image works.
+  if [ ${#RUN_CMD[@]} -gt 0 ] && ! docker run --rm --network=none "$tag-make" "${RUN_CMD[@]}" > "$work.run.log" 2>&1; then
+    echo "the new image does not run ${RUN_CMD[*]}:"; tail -n 10 "$work.run.log"; return 1
+  fi
+  echo "rewritten (make, compose): accepted, no trace; fails without $CALLER_VAR"
 }
 
 indent() { [ -z "$1" ] || printf '    %s\n' "${1//$'\n'/$'\n'    }"; }

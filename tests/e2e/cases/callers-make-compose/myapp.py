@@ -1,0 +1,1 @@
+import dnxlogger; print(dnxlogger.NAME)
