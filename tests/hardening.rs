@@ -893,3 +893,37 @@ fn the_walk_skips_files_that_are_not_dockerfiles() {
     assert_eq!(out.status.code(), Some(2), "{}", show(&out));
     assert!(text(&out.stderr).contains("Dockerfile.dockerignore"));
 }
+
+#[test]
+fn secret_sources_never_point_outside_the_context() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("Dockerfile"),
+        "FROM alpine\n\
+         ADD https://example.com/.netrc /root/.netrc\n\
+         RUN pip install x && rm /root/.netrc\n\
+         COPY ../../etc/.netrc /root/.netrc\n\
+         RUN pip install y && rm /root/.netrc\n",
+    )
+    .unwrap();
+    let out = dfix(dir, &["Dockerfile"]);
+    let stdout = text(&out.stdout);
+    // BuildKit resolves `..` inside the context: so does the --secret src.
+    assert!(
+        stdout.contains("--secret id=netrc,src=./etc/.netrc "),
+        "{}",
+        show(&out)
+    );
+    assert!(
+        !stdout.contains("src=https") && !stdout.contains("src=./../"),
+        "{}",
+        show(&out)
+    );
+    // A download is no file of the context: a person handles it.
+    assert!(
+        stdout.contains("Dockerfile:2:5: DF002 secret file .netrc is downloaded into an image layer [needs a person: ADD downloads it"),
+        "{}",
+        show(&out)
+    );
+}

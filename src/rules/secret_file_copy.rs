@@ -81,9 +81,6 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>, e
     let (mount_options, blocked_by_user) = copies::mount_options(cx, idx);
     let only_source = args.sources.len() == 1;
     for &(span, source) in &args.sources {
-        if source.contains("://") || source.starts_with("git@") {
-            continue;
-        }
         let variable = source.contains('$') || args.dest.contains('$');
         let wildcard = glob::has_wildcard(source);
         let base = source
@@ -97,6 +94,22 @@ fn copy(cx: &mut Context<'_, '_, '_>, idx: usize, files: &mut Vec<CopiedFile>, e
             args.dest.to_owned()
         };
         let target = absolute(cx, idx, &in_image);
+        if source.contains("://") || source.starts_with("git@") {
+            // ADD downloads it: no file of the build context to mount.
+            if secret_kind(base, &target).is_some() {
+                cx.report(
+                    Rule::SecretFileCopy,
+                    span,
+                    format!("secret file {base} is downloaded into an image layer"),
+                    Some(
+                        "ADD downloads it, so it is not a file of the build context: \
+                         fetch it in a RUN with a secret mount, or pass it as a secret"
+                            .into(),
+                    ),
+                );
+            }
+            continue;
+        }
         let path = (!from_stage && !variable)
             .then(|| source_path(source))
             .flatten();
