@@ -176,6 +176,10 @@ fn what_dfix_cannot_tell_needs_a_person() {
         "ARG TOKEN\nRUN sed -i \"s/@TOKEN@/$TOKEN/\" /app/config.yml",
         "ARG TOKEN\nRUN helm repo add corp https://charts.example.com --username ci --password \"$TOKEN\"",
         "ARG TOKEN\nRUN aws configure set aws_access_key_id \"$TOKEN\" --profile ci",
+        // Inside a shell string dfix does not rewrite.
+        "ARG GIT_TOKEN\nRUN bash -c \"git clone https://ci:${GIT_TOKEN}@github.com/o/r.git /src\"",
+        "RUN sh -c 'git clone https://ci:ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d@github.com/o/r.git /src'",
+        "ARG TOKEN\nRUN sh -c \"echo token=$TOKEN > /etc/app.conf\"",
     ] {
         let source = format!("FROM x\n{body}\n");
         let a = dfix::analyze(&source, &Default::default()).unwrap();
@@ -187,6 +191,13 @@ fn what_dfix_cannot_tell_needs_a_person() {
             a.findings
         );
     }
+    // A shell string whose command keeps nothing is no finding of DF004.
+    let source = "FROM x\nARG PIP_PASSWORD\nRUN sh -c \"pip install --index-url https://ci:$PIP_PASSWORD@h.example.com/simple app\"\n";
+    let a = dfix::analyze(source, &Default::default()).unwrap();
+    assert!(a
+        .findings
+        .iter()
+        .all(|f| f.rule != Rule::PersistedCredential));
     // Written and removed in the same RUN: nothing reaches the layer.
     let source =
         "FROM x\nARG TOKEN\nRUN echo \"//r/:_authToken=$TOKEN\" > .npmrc && npm ci && rm .npmrc\n";

@@ -143,6 +143,20 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
                     .heredocs
                     .iter()
                     .any(|&h| carried.contains(&script.heredocs[h].ordinal));
+            if let Some(inner) = shell_string_keeper(cx, idx, &script, cmd, program, &mine) {
+                // The credential goes into a shell string: dfix does not
+                // rewrite inside it, so what runs there is not changed.
+                cx.report(
+                    Rule::PersistedCredential,
+                    text.map.span(cmd.range.clone()),
+                    format!("{program} -c runs {inner}, which may keep a credential in the image"),
+                    Some(format!(
+                        "the credential reaches {inner} inside a `{program} -c` string, which dfix \
+                         does not rewrite: run {inner} directly in the RUN, or check what it writes"
+                    )),
+                );
+                continue;
+            }
             let tool = crate::tools::tool(program).and_then(|t| t.persist);
             let input = Input {
                 script: &script,
@@ -199,6 +213,89 @@ fn unmoved_credential_in(cx: &Context<'_, '_, '_>, span: Span) -> bool {
 }
 
 /// A command's words, redirection targets and inline heredoc bodies.
+/// For `sh -c 'STRING'` (bash, dash, ash, zsh too) whose string carries a
+/// credential: the first command in the string that may write what it is
+/// given into the image (its tool's remedy says it keeps the credential,
+/// or it redirects its output into a file).
+fn shell_string_keeper(
+    cx: &Context<'_, '_, '_>,
+    idx: usize,
+    script: &Script<'_>,
+    cmd: &Command,
+    program: &str,
+    carriers: &[(usize, Carrier)],
+) -> Option<String> {
+    if !matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh") {
+        return None;
+    }
+    let args = script.args(cmd);
+    let at = args.iter().position(|&w| {
+        let v = script.value(w);
+        v.starts_with('-') && !v.starts_with("--") && v.contains('c')
+    })?;
+    let string = *args.get(at + 1)?;
+    let outer: Vec<&Carrier> = carriers
+        .iter()
+        .filter(|(w, _)| *w == string)
+        .map(|(_, c)| c)
+        .collect();
+    if outer.is_empty() {
+        return None;
+    }
+    let text = script.value(string);
+    let inner = Script::command_line(text);
+    // The inner words that hold what the string carried.
+    let inner_carriers: Vec<(usize, Carrier)> = (0..inner.words.len())
+        .filter_map(|w| {
+            let v = inner.value(w);
+            outer.iter().find_map(|c| {
+                let held = match c {
+                    Carrier::Literal { range, .. } => text
+                        .get(range.clone())
+                        .is_some_and(|lit| !lit.is_empty() && v.contains(lit)),
+                    Carrier::Variable(name) => crate::secrets::url::references(v, name),
+                };
+                held.then(|| (w, (*c).clone()))
+            })
+        })
+        .collect();
+    inner.commands.iter().find_map(|c| {
+        let p = inner.program(c)?;
+        let mine: Vec<(usize, Carrier)> = inner_carriers
+            .iter()
+            .filter(|(w, _)| command_words(&inner, c).contains(w))
+            .cloned()
+            .collect();
+        let kept = crate::tools::tool(p)
+            .and_then(|t| t.persist)
+            .is_some_and(|persist| {
+                let input = Input {
+                    script: &inner,
+                    cmd: c,
+                    program: p,
+                    args: inner.args(c),
+                    carriers: &mine,
+                    home: home(cx, idx),
+                    known: &cx.facts.declared,
+                };
+                !matches!(persist(&input), Keeps::Nothing)
+            });
+        let written = !mine.is_empty()
+            && c.redirects.iter().any(|r| {
+                r.target.is_some()
+                    && matches!(
+                        r.op,
+                        RedirectOp::Out
+                            | RedirectOp::Append
+                            | RedirectOp::Clobber
+                            | RedirectOp::OutErr
+                            | RedirectOp::AppendOutErr
+                    )
+            });
+        (kept || written).then(|| p.to_owned())
+    })
+}
+
 fn command_words(script: &Script<'_>, cmd: &Command) -> Vec<usize> {
     cmd.words
         .iter()
