@@ -108,6 +108,20 @@ pub(crate) fn env_name(m: &Context<'_>) -> String {
         }
     }
     match m.kind {
+        // An AWS key id alone in `.env` would reach every AWS CLI or SDK
+        // call of the RUNs that source it without its secret key ("partial
+        // credentials"): only where aws itself takes it does it keep the
+        // variable's own name.
+        Token(i) if tokens::FORMATS[i].env_name.starts_with("AWS_") && tool != "aws" => {
+            // `AWS_KEY_ID`: a name no AWS tool reads.
+            let name = tokens::FORMATS[i].env_name;
+            let own = name.replace("_ACCESS_KEY_ID", "_KEY_ID");
+            match (&host, m.name) {
+                (_, Some(n)) if names::env_name(n) == name => name.into(),
+                (Some(h), _) => compose("", h, &own),
+                (None, _) => finish(&own),
+            }
+        }
         Token(i) => tokens::FORMATS[i].env_name.into(),
         SecretAssignment => finish(&names::env_name(m.name.unwrap_or("SECRET"))),
         Copy => finish(m.name.unwrap_or("SECRET")),

@@ -167,7 +167,12 @@ fn positives() -> Vec<Case> {
         (format!("stripe listen --api-key={STRIPE}"), vec![(STRIPE, K::StripeKey)], "STRIPE_API_KEY"),
         (format!("sentry-cli --auth-token {SENTRY} releases new v1"), vec![(SENTRY, K::SentryToken)], "SENTRY_AUTH_TOKEN"),
         (format!("echo \"{PEM}\" > /root/.ssh/id_rsa"), vec![(PEM, K::PrivateKey)], "PRIVATE_KEY"),
-        (format!("echo {AKIA}"), vec![(AKIA, K::AwsAccessKey)], "AWS_ACCESS_KEY_ID"),
+        // Alone (not given to aws, not assigned to its variable), an AWS key
+        // id is not named AWS_ACCESS_KEY_ID: exported without its secret
+        // key, that name breaks every AWS CLI call ("partial credentials").
+        (format!("echo {AKIA}"), vec![(AKIA, K::AwsAccessKey)], "AWS_KEY_ID"),
+        (format!("git clone https://{AKIA}@git.example.com/o/r.git"), vec![(AKIA, K::AwsAccessKey)], "GIT_EXAMPLE_COM_AWS_KEY_ID"),
+        (format!("AWS_ACCESS_KEY_ID={AKIA} aws s3 ls"), vec![(AKIA, K::AwsAccessKey)], "AWS_ACCESS_KEY_ID"),
         // Dockerfile continuations, several matches.
         (s("curl -u admin:contpw \\\n    https://repo.example.com/x"), vec![("contpw", K::CurlUser)], "REPO_EXAMPLE_COM_PASSWORD"),
         (s("pip install \\\n  --extra-index-url https://u:contpw2@pypi.example.com/simple \\\n  pkg"), vec![("contpw2", K::UrlPassword)], "PYPI_EXAMPLE_COM_PASSWORD"),
