@@ -747,15 +747,18 @@ fn refers_to_declared(cx: &Context<'_, '_, '_>, idx: usize, raw: &str) -> bool {
     }
     let mut stage = cx.facts.stage_of[idx];
     let mut before = idx;
+    // An ARG is in scope in its own stage only; an ENV is inherited.
+    let mut own = true;
     while let Some(s) = stage {
         let range = cx.facts.stages[s].instructions.clone();
         let declared = cx.d.instructions[range.start..before].iter().any(|i| {
-            matches!(i.keyword, Keyword::Arg | Keyword::Env)
+            (i.keyword == Keyword::Env || (own && i.keyword == Keyword::Arg))
                 && matches!(&i.args, Args::KeyValues(pairs) if pairs.iter().any(|kv| kv.key.value == var))
         });
         if declared {
             return true;
         }
+        own = false;
         stage = cx.facts.stages[s].parent;
         before = stage.map_or(0, |p| cx.facts.stages[p].instructions.end);
     }
