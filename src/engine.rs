@@ -175,10 +175,7 @@ pub fn process(path: &Path, options: &FileOptions) -> Result<FileReport, String>
         return Ok(report);
     }
     let context = context_of(path, options);
-    let planned = plan_env(&mut report)
-        .and_then(|()| plan_generated(&mut report))
-        .and_then(|()| plan_runtime_env(&mut report))
-        .and_then(|()| plan_ignores(&mut report, &context));
+    let planned = plan_files(&mut report, &context);
     if let Err(problem) = planned {
         report.problems.push(problem);
         return Ok(report);
@@ -265,6 +262,15 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(x), Ok(y)) => x == y,
         _ => false,
     }
+}
+
+/// Plans every file the fix writes besides the Dockerfile: the `.env`, the
+/// secret files next to it, the run-time env file and the ignore files.
+fn plan_files(report: &mut FileReport, context: &Path) -> Result<(), String> {
+    plan_env(report)
+        .and_then(|()| plan_generated(report))
+        .and_then(|()| plan_runtime_env(report))
+        .and_then(|()| plan_ignores(report, context))
 }
 
 /// The build context: `--context`, or the Dockerfile's directory (`.` for
@@ -529,10 +535,7 @@ pub fn process_stdin(
         return Ok(report);
     }
     let context = context_of(name, options);
-    let planned = plan_env(&mut report)
-        .and_then(|()| plan_generated(&mut report))
-        .and_then(|()| plan_runtime_env(&mut report))
-        .and_then(|()| plan_ignores(&mut report, &context));
+    let planned = plan_files(&mut report, &context);
     if let Err(problem) = planned {
         report.problems.push(problem);
         return Ok(report);

@@ -75,6 +75,26 @@ pub fn check(cx: &mut Context<'_, '_, '_>) {
 }
 
 /// The home directory of the user a RUN runs as, when dfix knows it.
+/// What a remedy sees of `cmd` in the RUN at `idx`.
+fn input_for<'a>(
+    cx: &'a Context<'_, '_, '_>,
+    idx: usize,
+    script: &'a Script<'a>,
+    cmd: &'a Command,
+    program: &'a str,
+    carriers: &'a [(usize, Carrier)],
+) -> Input<'a> {
+    Input {
+        script,
+        cmd,
+        program,
+        args: script.args(cmd),
+        carriers,
+        home: home(cx, idx),
+        known: &cx.facts.declared,
+    }
+}
+
 fn home(cx: &Context<'_, '_, '_>, idx: usize) -> Option<&'static str> {
     (!cx.facts.non_root[idx]).then_some("/root")
 }
@@ -132,7 +152,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
             }
             let mine: Vec<(usize, Carrier)> = carriers
                 .iter()
-                .filter(|(w, _)| command_words(&script, cmd).contains(w))
+                .filter(|(w, _)| crate::secrets::detect::command_words(&script, cmd).contains(w))
                 .cloned()
                 .collect();
             let Some(program) = script.program(cmd) else {
@@ -143,7 +163,8 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
                     .heredocs
                     .iter()
                     .any(|&h| carried.contains(&script.heredocs[h].ordinal));
-            if let Some(inner) = shell_string_keeper(cx, idx, &script, cmd, program, &mine) {
+            let input = input_for(cx, idx, &script, cmd, program, &mine);
+            if let Some(inner) = crate::tools::persist::shell_string_keeper(&input) {
                 // The credential goes into a shell string: dfix does not
                 // rewrite inside it, so what runs there is not changed.
                 cx.report(
@@ -158,15 +179,7 @@ fn run(cx: &mut Context<'_, '_, '_>, idx: usize, stage_end: usize, shared: &mut 
                 continue;
             }
             let tool = crate::tools::tool(program).and_then(|t| t.persist);
-            let input = Input {
-                script: &script,
-                cmd,
-                program,
-                args: script.args(cmd),
-                carriers: &mine,
-                home: home(cx, idx),
-                known: &cx.facts.declared,
-            };
+            let input = input_for(cx, idx, &script, cmd, program, &mine);
             let keeps = match tool {
                 Some(persist) => persist(&input),
                 None if mine.is_empty() && !fed => Keeps::Nothing,
@@ -213,98 +226,6 @@ fn unmoved_credential_in(cx: &Context<'_, '_, '_>, span: Span) -> bool {
 }
 
 /// A command's words, redirection targets and inline heredoc bodies.
-/// For `sh -c 'STRING'` (bash, dash, ash, zsh too) whose string carries a
-/// credential: the first command in the string that may write what it is
-/// given into the image (its tool's remedy says it keeps the credential,
-/// or it redirects its output into a file).
-fn shell_string_keeper(
-    cx: &Context<'_, '_, '_>,
-    idx: usize,
-    script: &Script<'_>,
-    cmd: &Command,
-    program: &str,
-    carriers: &[(usize, Carrier)],
-) -> Option<String> {
-    if !matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh") {
-        return None;
-    }
-    let args = script.args(cmd);
-    let at = args.iter().position(|&w| {
-        let v = script.value(w);
-        v.starts_with('-') && !v.starts_with("--") && v.contains('c')
-    })?;
-    let string = *args.get(at + 1)?;
-    let outer: Vec<&Carrier> = carriers
-        .iter()
-        .filter(|(w, _)| *w == string)
-        .map(|(_, c)| c)
-        .collect();
-    if outer.is_empty() {
-        return None;
-    }
-    let text = script.value(string);
-    let inner = Script::command_line(text);
-    // The inner words that hold what the string carried.
-    let inner_carriers: Vec<(usize, Carrier)> = (0..inner.words.len())
-        .filter_map(|w| {
-            let v = inner.value(w);
-            outer.iter().find_map(|c| {
-                let held = match c {
-                    Carrier::Literal { range, .. } => text
-                        .get(range.clone())
-                        .is_some_and(|lit| !lit.is_empty() && v.contains(lit)),
-                    Carrier::Variable(name) => crate::secrets::url::references(v, name),
-                };
-                held.then(|| (w, (*c).clone()))
-            })
-        })
-        .collect();
-    inner.commands.iter().find_map(|c| {
-        let p = inner.program(c)?;
-        let mine: Vec<(usize, Carrier)> = inner_carriers
-            .iter()
-            .filter(|(w, _)| command_words(&inner, c).contains(w))
-            .cloned()
-            .collect();
-        let kept = crate::tools::tool(p)
-            .and_then(|t| t.persist)
-            .is_some_and(|persist| {
-                let input = Input {
-                    script: &inner,
-                    cmd: c,
-                    program: p,
-                    args: inner.args(c),
-                    carriers: &mine,
-                    home: home(cx, idx),
-                    known: &cx.facts.declared,
-                };
-                !matches!(persist(&input), Keeps::Nothing)
-            });
-        let written = !mine.is_empty()
-            && c.redirects.iter().any(|r| {
-                r.target.is_some()
-                    && matches!(
-                        r.op,
-                        RedirectOp::Out
-                            | RedirectOp::Append
-                            | RedirectOp::Clobber
-                            | RedirectOp::OutErr
-                            | RedirectOp::AppendOutErr
-                    )
-            });
-        (kept || written).then(|| p.to_owned())
-    })
-}
-
-fn command_words(script: &Script<'_>, cmd: &Command) -> Vec<usize> {
-    cmd.words
-        .iter()
-        .copied()
-        .chain(cmd.redirects.iter().filter_map(|r| r.target))
-        .chain(cmd.heredocs.iter().filter_map(|&h| script.heredocs[h].body))
-        .collect()
-}
-
 /// The credentials the words of a RUN text carry: the literals DF001 moved,
 /// and references to secret variables the build now reads from `.env`.
 fn carriers(

@@ -173,7 +173,7 @@ pub fn in_data_with(script: &Script<'_>, host: Option<&str>, policy: &Policy) ->
 
 /// The words a command's detectors read: its words, redirection targets and
 /// inline heredoc bodies.
-fn command_words(script: &Script<'_>, cmd: &Command) -> Vec<usize> {
+pub(crate) fn command_words(script: &Script<'_>, cmd: &Command) -> Vec<usize> {
     cmd.words
         .iter()
         .copied()

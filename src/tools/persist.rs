@@ -244,6 +244,83 @@ pub fn json_in_template(template: &str) -> Option<String> {
     Some(template.to_owned())
 }
 
+/// For `sh -c 'STRING'` (bash, dash, ash, zsh too) whose string carries a
+/// credential: the first command in the string that may write what it is
+/// given into the image (its tool's remedy says it keeps the credential,
+/// or it redirects its output into a file).
+pub fn shell_string_keeper(outer: &Input<'_>) -> Option<String> {
+    let (script, cmd, program, carriers) = (outer.script, outer.cmd, outer.program, outer.carriers);
+    if !matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh" | "ksh") {
+        return None;
+    }
+    let args = script.args(cmd);
+    let at = args.iter().position(|&w| {
+        let v = script.value(w);
+        v.starts_with('-') && !v.starts_with("--") && v.contains('c')
+    })?;
+    let string = *args.get(at + 1)?;
+    let carried: Vec<&Carrier> = carriers
+        .iter()
+        .filter(|(w, _)| *w == string)
+        .map(|(_, c)| c)
+        .collect();
+    if carried.is_empty() {
+        return None;
+    }
+    let text = script.value(string);
+    let inner = Script::command_line(text);
+    // The inner words that hold what the string carried.
+    let inner_carriers: Vec<(usize, Carrier)> = (0..inner.words.len())
+        .filter_map(|w| {
+            let v = inner.value(w);
+            carried.iter().find_map(|c| {
+                let held = match c {
+                    Carrier::Literal { range, .. } => text
+                        .get(range.clone())
+                        .is_some_and(|lit| !lit.is_empty() && v.contains(lit)),
+                    Carrier::Variable(name) => crate::secrets::url::references(v, name),
+                };
+                held.then(|| (w, (*c).clone()))
+            })
+        })
+        .collect();
+    inner.commands.iter().find_map(|c| {
+        let p = inner.program(c)?;
+        let mine: Vec<(usize, Carrier)> = inner_carriers
+            .iter()
+            .filter(|(w, _)| crate::secrets::detect::command_words(&inner, c).contains(w))
+            .cloned()
+            .collect();
+        let kept = crate::tools::tool(p)
+            .and_then(|t| t.persist)
+            .is_some_and(|persist| {
+                let input = Input {
+                    script: &inner,
+                    cmd: c,
+                    program: p,
+                    args: inner.args(c),
+                    carriers: &mine,
+                    home: outer.home,
+                    known: outer.known,
+                };
+                !matches!(persist(&input), Keeps::Nothing)
+            });
+        let written = !mine.is_empty()
+            && c.redirects.iter().any(|r| {
+                r.target.is_some()
+                    && matches!(
+                        r.op,
+                        crate::shell::RedirectOp::Out
+                            | crate::shell::RedirectOp::Append
+                            | crate::shell::RedirectOp::Clobber
+                            | crate::shell::RedirectOp::OutErr
+                            | crate::shell::RedirectOp::AppendOutErr
+                    )
+            });
+        (kept || written).then(|| p.to_owned())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
